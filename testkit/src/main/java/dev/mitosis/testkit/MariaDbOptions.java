@@ -31,6 +31,7 @@ final class MariaDbOptions {
                 "--no-defaults",
                 "--basedir=" + binaries.baseDir(),
                 "--datadir=" + server.dataDir(),
+                "--tmpdir=" + server.tmpDir(),
                 "--skip-test-db",
                 "--auth-root-authentication-method=socket"));
         runAsRoot(command);
@@ -44,6 +45,8 @@ final class MariaDbOptions {
                 "--no-defaults",
                 "--basedir=" + binaries.baseDir(),
                 "--datadir=" + server.dataDir(),
+                // Its own: parallel bootstraps sharing /tmp collide on temporary table names.
+                "--tmpdir=" + server.tmpDir(),
                 "--port=" + server.port(),
                 "--bind-address=127.0.0.1",
                 "--socket=" + server.socket(),

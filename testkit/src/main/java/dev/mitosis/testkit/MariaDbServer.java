@@ -54,7 +54,7 @@ public final class MariaDbServer implements AutoCloseable {
         this.extraOptions = List.copyOf(b.extraOptions);
         this.detached = b.detached;
         this.binaries = b.binaries != null ? b.binaries : MariaDbBinaries.locate();
-        this.adminPassword = loadOrCreatePassword(dir.resolve("admin.password"));
+        this.adminPassword = loadOrCreatePassword(dir.resolve("admin.password"), b.adminPassword);
     }
 
     public static Builder builder(String name) {
@@ -70,6 +70,11 @@ public final class MariaDbServer implements AutoCloseable {
             throw new IllegalStateException(this + " is already running (pid file " + pidFile() + ")");
         }
         boolean fresh = !Files.isDirectory(dataDir().resolve("mysql"));
+        try {
+            Files.createDirectories(tmpDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException(name + ": cannot create " + tmpDir(), e);
+        }
         if (fresh) {
             initializeDataDir();
         }
@@ -197,6 +202,10 @@ public final class MariaDbServer implements AutoCloseable {
         return dir.resolve("data");
     }
 
+    public Path tmpDir() {
+        return dir.resolve("tmp");
+    }
+
     public Path log() {
         return dir.resolve("mariadbd.log");
     }
@@ -229,7 +238,6 @@ public final class MariaDbServer implements AutoCloseable {
 
     private void initializeDataDir() {
         try {
-            Files.createDirectories(dir);
             Path installLog = dir.resolve("install-db.log");
             Process install = new ProcessBuilder(MariaDbOptions.installCommand(this, binaries))
                     .redirectErrorStream(true)
@@ -282,20 +290,26 @@ public final class MariaDbServer implements AutoCloseable {
                 + " (last error: " + (last == null ? "none" : last.getMessage()) + "); log:\n" + ProcessFiles.tail(log(), 25));
     }
 
-    private static String loadOrCreatePassword(Path file) {
+    /** The password of an initialized server is the one it was created with; a new one is given or random. */
+    private static String loadOrCreatePassword(Path file, String requested) {
         try {
             if (Files.exists(file)) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();
             }
-            byte[] random = new byte[12];
-            new SecureRandom().nextBytes(random);
-            String password = HexFormat.of().formatHex(random);
+            String password = requested != null ? requested : randomPassword();
             Files.createDirectories(file.getParent());
             writePrivate(file, password + "\n");
             return password;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read or create " + file, e);
         }
+    }
+
+    /** 24 hex digits from a SecureRandom. */
+    public static String randomPassword() {
+        byte[] random = new byte[12];
+        new SecureRandom().nextBytes(random);
+        return HexFormat.of().formatHex(random);
     }
 
     static Path writePrivate(Path file, String content) {
@@ -341,6 +355,7 @@ public final class MariaDbServer implements AutoCloseable {
         private final List<String> extraOptions = new ArrayList<>();
         private boolean detached;
         private MariaDbBinaries binaries;
+        private String adminPassword;
 
         private Builder(String name) {
             if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]*")) {
@@ -385,6 +400,15 @@ public final class MariaDbServer implements AutoCloseable {
 
         public Builder binaries(MariaDbBinaries binaries) {
             this.binaries = binaries;
+            return this;
+        }
+
+        /** The admin password for a server initialized now (default: random); an existing one keeps its own. */
+        public Builder adminPassword(String adminPassword) {
+            if (!adminPassword.matches("[A-Za-z0-9_.-]{8,64}")) {
+                throw new IllegalArgumentException("admin password must be 8-64 of [A-Za-z0-9_.-]");
+            }
+            this.adminPassword = adminPassword;
             return this;
         }
 

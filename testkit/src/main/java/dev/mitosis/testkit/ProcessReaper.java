@@ -5,8 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -18,22 +18,28 @@ public final class ProcessReaper {
     private ProcessReaper() {
     }
 
-    /** Ends (SIGTERM, then SIGKILL) every still-running process recorded in a {@code *.pid} file under {@code root}. */
-    public static List<OwnedProcess> reapUnder(Path root, Duration grace) {
-        List<OwnedProcess> reaped = new ArrayList<>();
+    /** Every still-running process recorded in a {@code *.pid} file under {@code root} (identity-checked). */
+    public static List<OwnedProcess> findUnder(Path root) {
         if (!Files.isDirectory(root)) {
-            return reaped;
+            return List.of();
         }
         try (Stream<Path> files = Files.walk(root, 4)) {
-            for (Path pidFile : files.filter(p -> p.getFileName().toString().endsWith(".pid")).toList()) {
-                OwnedProcess.fromPidFile(pidFile).ifPresent(p -> {
-                    p.terminate(grace);
-                    reaped.add(p);
-                });
-            }
+            return files.filter(p -> p.getFileName().toString().endsWith(".pid"))
+                    .map(OwnedProcess::fromPidFile)
+                    .flatMap(Optional::stream)
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot scan " + root + " for pid files", e);
         }
-        return reaped;
+    }
+
+    /**
+     * Ends every process {@link #findUnder} finds, all at once: SIGTERM, then SIGKILL for any still running after
+     * {@code grace}. Returns those it ended.
+     */
+    public static List<OwnedProcess> reapUnder(Path root, Duration grace) {
+        List<OwnedProcess> running = findUnder(root);
+        running.parallelStream().forEach(p -> p.terminate(grace));
+        return running;
     }
 }

@@ -1,0 +1,58 @@
+package dev.mitosis.ops;
+
+import dev.mitosis.ops.cli.ExitCodes;
+import dev.mitosis.ops.cli.OperatorException;
+import dev.mitosis.ops.sandbox.SandboxCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one {@code mitosis} command. Only this class calls {@link System#exit}; everything else returns exit codes
+ * (see {@link ExitCodes}) or throws {@link OperatorException} with one.
+ */
+@Command(name = "mitosis",
+        mixinStandardHelpOptions = true,
+        versionProvider = MitosisVersion.class,
+        description = "Splits a uid-sharded MariaDB fleet from n to 2n shards while the service stays online,"
+                + " and proves every step: capture, verify, flip, cut, purge, prove.",
+        subcommands = {SandboxCommand.class, CommandLine.HelpCommand.class},
+        footer = {
+            "",
+            "Exit codes: 0 pass/done, 1 definite failure, 2 usage or config error, 3 inconclusive,"
+                + " 130/143 interrupted after a checkpoint. Summaries: one JSON object on stdout; logs and progress"
+                + " on stderr.",
+        })
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs one command line and returns its exit code; stdout for summaries, stderr for everything else. */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExitCodeExceptionMapper(e -> e instanceof OperatorException o ? o.exitCode()
+                : e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILED);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof OperatorException o) {
+                err.println("mitosis: " + o.getMessage());
+                return o.exitCode();
+            }
+            err.println("mitosis: " + commandLine.getCommandName() + " failed: " + e);
+            e.printStackTrace(err);
+            return ExitCodes.FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required (see mitosis --help)");
+    }
+}
