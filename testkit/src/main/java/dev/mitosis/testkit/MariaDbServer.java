@@ -155,10 +155,15 @@ public final class MariaDbServer implements AutoCloseable {
 
     /** The first column of every row, as strings. */
     public List<String> queryColumn(String sql) {
+        return queryColumnAt(sql, null);
+    }
+
+    /** The column {@code label} (the first if null) of every row, as strings. */
+    public List<String> queryColumnAt(String sql, String label) {
         try (Connection c = connect(""); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> values = new ArrayList<>();
             while (rs.next()) {
-                values.add(rs.getString(1));
+                values.add(label == null ? rs.getString(1) : rs.getString(label));
             }
             return values;
         } catch (SQLException e) {
