@@ -72,8 +72,9 @@ class SandboxIT {
         assertThat(down.exitCode()).as(down.err()).isZero();
         assertThat(down.json().get("stopped")).hasSize(3);
         assertThat(ProcessReaper.findUnder(dir)).isEmpty();
-        pids.forEach(pid -> assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false))
-                .as("pid %d", pid).isFalse());
+        // A stopped child of this JVM is a zombie until the JDK's reaper thread collects it, a moment later.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> pids.forEach(pid ->
+                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("pid %d", pid).isFalse()));
         portsOf(dir).forEach(port -> assertThat(Ports.inUse(port)).as("port %d", port).isFalse());
     }
 

@@ -80,18 +80,7 @@ public final class SandboxUp {
 
         ExecutorService pool = Executors.newFixedThreadPool(pairs + 1);
         try {
-            Future<Double> broker = pool.submit(() -> timed(() -> SandboxFleet.broker(layout, manifest.kafka()).start()));
-            List<Future<DualMasterPair>> started = new ArrayList<>();
-            for (SandboxManifest.Pair pair : manifest.pairs()) {
-                started.add(pool.submit(() -> startPair(pair, seconds)));
-            }
-            List<DualMasterPair> running = new ArrayList<>();
-            for (Future<DualMasterPair> f : started) {
-                running.add(await(f));
-            }
-            seconds.put("kafka", await(broker));
-            progress.say("kafka ready on %s (%.1f s)", manifest.kafka().bootstrap(), seconds.get("kafka"));
-
+            List<DualMasterPair> running = startAll(manifest, pool, seconds, true);
             long loadStart = System.nanoTime();
             AtomicLong loaded = new AtomicLong();
             List<Future<Void>> loads = new ArrayList<>();
@@ -119,10 +108,32 @@ public final class SandboxUp {
         return new Result(up, false, seconds);
     }
 
-    private DualMasterPair startPair(SandboxManifest.Pair pair, Map<String, Double> seconds) {
+    /** Starts the broker and every pair at once; fresh pairs are linked, restarted ones resume their links. */
+    private List<DualMasterPair> startAll(SandboxManifest manifest, ExecutorService pool, Map<String, Double> seconds,
+                                          boolean fresh) {
+        Future<Double> broker = pool.submit(() -> timed(() -> SandboxFleet.broker(layout, manifest.kafka()).start()));
+        List<Future<DualMasterPair>> started = new ArrayList<>();
+        for (SandboxManifest.Pair pair : manifest.pairs()) {
+            started.add(pool.submit(() -> startPair(pair, seconds, fresh)));
+        }
+        List<DualMasterPair> running = new ArrayList<>();
+        for (Future<DualMasterPair> f : started) {
+            running.add(await(f));
+        }
+        seconds.put("kafka", await(broker));
+        progress.say("kafka ready on %s (%.1f s)", manifest.kafka().bootstrap(), seconds.get("kafka"));
+        return running;
+    }
+
+    private DualMasterPair startPair(SandboxManifest.Pair pair, Map<String, Double> seconds, boolean fresh) {
         long start = System.nanoTime();
         MariaDbServer.Builder[] builders = SandboxFleet.builders(layout, pair);
-        DualMasterPair running = DualMasterPair.start(builders[0], builders[1]);
+        DualMasterPair running = fresh
+                ? DualMasterPair.start(builders[0], builders[1])
+                : DualMasterPair.attach(builders[0].build().start(), builders[1].build().start());
+        if (!running.awaitInSync(SYNC_TIMEOUT)) {
+            throw OperatorException.failed(running + " did not catch up within " + SYNC_TIMEOUT);
+        }
         double took = (System.nanoTime() - start) / 1e9;
         synchronized (seconds) {
             seconds.put("pair" + pair.pair(), took);
@@ -167,15 +178,11 @@ public final class SandboxUp {
         }
         progress.say("restarting the stopped sandbox in %s with its data", layout.dir());
         Map<String, Double> seconds = new LinkedHashMap<>();
-        seconds.put("kafka", timed(() -> SandboxFleet.broker(layout, manifest.kafka()).start()));
-        for (SandboxManifest.Pair pair : manifest.pairs()) {
-            long start = System.nanoTime();
-            DualMasterPair running = DualMasterPair.attach(
-                    SandboxFleet.server(layout, pair, 0).start(), SandboxFleet.server(layout, pair, 1).start());
-            if (!running.awaitInSync(SYNC_TIMEOUT)) {
-                throw OperatorException.failed(running + " did not catch up within " + SYNC_TIMEOUT);
-            }
-            seconds.put("pair" + pair.pair(), (System.nanoTime() - start) / 1e9);
+        ExecutorService pool = Executors.newFixedThreadPool(pairs + 1);
+        try {
+            startAll(manifest, pool, seconds, false);
+        } finally {
+            pool.shutdownNow();
         }
         SandboxManifest up = manifest.withState(SandboxManifest.UP);
         up.write(layout.dir());
