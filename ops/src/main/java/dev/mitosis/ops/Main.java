@@ -1,7 +1,10 @@
 package dev.mitosis.ops;
 
+import dev.mitosis.connectors.config.ConfigException;
+import dev.mitosis.connectors.config.ConfigProblem;
 import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.OperatorException;
+import dev.mitosis.ops.config.ConfigCommand;
 import dev.mitosis.ops.sandbox.SandboxCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Command;
         versionProvider = MitosisVersion.class,
         description = "Splits a uid-sharded MariaDB fleet from n to 2n shards while the service stays online,"
                 + " and proves every step: capture, verify, flip, cut, purge, prove.",
-        subcommands = {SandboxCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SandboxCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Exit codes: 0 pass/done, 1 definite failure, 2 usage or config error, 3 inconclusive,"
@@ -38,11 +41,19 @@ public final class Main implements Runnable {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExitCodeExceptionMapper(e -> e instanceof OperatorException o ? o.exitCode()
-                : e instanceof CommandLine.ParameterException ? ExitCodes.USAGE : ExitCodes.FAILED);
+                : e instanceof CommandLine.ParameterException || e instanceof ConfigException ? ExitCodes.USAGE
+                : ExitCodes.FAILED);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof OperatorException o) {
                 err.println("mitosis: " + o.getMessage());
                 return o.exitCode();
+            }
+            if (e instanceof ConfigException c) {
+                err.println("mitosis: config " + c.source() + " has " + c.problems().size() + " problem(s):");
+                for (ConfigProblem problem : c.problems()) {
+                    err.println("  " + problem);
+                }
+                return ExitCodes.USAGE;
             }
             err.println("mitosis: " + commandLine.getCommandName() + " failed: " + e);
             e.printStackTrace(err);

@@ -51,6 +51,10 @@ class SandboxIT {
             assertThat(s.get("password").asText()).isNotEmpty();
         }
 
+        CliRun validate = CliRun.of("config", "validate", "--config", sandbox.get("config").asText());
+        assertThat(validate.exitCode()).as(validate.err()).isZero();
+        assertThat(validate.json().get("newShards").asInt()).isEqualTo(2);
+
         CliRun status = CliRun.of("sandbox", "status", "--dir", dir.toString());
         assertThat(status.exitCode()).as(status.err()).isZero();
         JsonNode report = status.json();
