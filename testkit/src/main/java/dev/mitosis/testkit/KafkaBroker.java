@@ -148,6 +148,12 @@ public final class KafkaBroker implements AutoCloseable {
                     "share.coordinator.state.topic.replication.factor=1",
                     "share.coordinator.state.topic.min.isr=1",
                     "group.initial.rebalance.delay.ms=0",
+                    // One node: after a kill -9 its old registration and leadership must lapse before it serves
+                    // again, which takes ~20 s with the defaults meant for real clusters.
+                    "broker.heartbeat.interval.ms=500",
+                    "broker.session.timeout.ms=1500",
+                    "controller.quorum.election.timeout.ms=500",
+                    "controller.quorum.fetch.timeout.ms=1000",
                     ""), StandardCharsets.UTF_8);
             Files.writeString(dir.resolve("log4j2.properties"), String.join("\n",
                     "rootLogger.level=WARN",

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A server process this project started, known by its PID and by an identity string that must appear on its
@@ -84,12 +85,15 @@ public final class OwnedProcess {
     }
 
     /**
-     * Gone or a zombie: only then has the kernel closed its files and ports. The command line alone cannot tell,
-     * it empties while a dying process is still closing its sockets.
+     * Gone, or every one of its threads dead. Only then has the kernel closed its files and ports: the command line
+     * empties, and the main thread of a JVM turns zombie, while other threads are still closing sockets.
      */
     private boolean hasExited() {
-        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
-        return handle.isEmpty() || !handle.get().isAlive() || isZombie();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            return tasks.allMatch(task -> isDead(task.resolve("stat")));
+        } catch (IOException | UncheckedIOException gone) {
+            return true;
+        }
     }
 
     /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. Returns once it is gone. */
@@ -155,13 +159,15 @@ public final class OwnedProcess {
         }
     }
 
-    private boolean isZombie() {
+    /** Zombie (Z) or dead (X), from the state field of a /proc stat file; a vanished file counts as dead. */
+    private static boolean isDead(Path stat) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int close = stat.lastIndexOf(')');
-            return close > 0 && close + 2 < stat.length() && stat.charAt(close + 2) == 'Z';
+            String line = Files.readString(stat);
+            int close = line.lastIndexOf(')');
+            char state = close > 0 && close + 2 < line.length() ? line.charAt(close + 2) : 'X';
+            return state == 'Z' || state == 'X';
         } catch (IOException e) {
-            return false;
+            return true;
         }
     }
 
