@@ -5,6 +5,7 @@ import dev.mitosis.connectors.config.ConfigProblem;
 import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.config.ConfigCommand;
+import dev.mitosis.ops.pair.PairCommand;
 import dev.mitosis.ops.sandbox.SandboxCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Command;
         versionProvider = MitosisVersion.class,
         description = "Splits a uid-sharded MariaDB fleet from n to 2n shards while the service stays online,"
                 + " and proves every step: capture, verify, flip, cut, purge, prove.",
-        subcommands = {SandboxCommand.class, ConfigCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SandboxCommand.class, ConfigCommand.class, PairCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Exit codes: 0 pass/done, 1 definite failure, 2 usage or config error, 3 inconclusive,"
