@@ -83,8 +83,9 @@ final class ConsistentDump {
     }
 
     private static String gtidPosition(Path dumpFile) {
+        // 11.4 writes the position after the data, 10.11 before it: read the whole dump, once.
         try (var lines = Files.lines(dumpFile, StandardCharsets.UTF_8)) {
-            return lines.limit(200)
+            return lines.filter(line -> line.startsWith("--") || line.startsWith("SET GLOBAL"))
                     .map(GTID_POSITION::matcher)
                     .filter(Matcher::find)
                     .map(m -> m.group(1))

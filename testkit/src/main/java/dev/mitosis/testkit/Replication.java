@@ -26,8 +26,9 @@ public final class Replication {
      */
     static void createUser(MariaDbServer server, String password) {
         String account = "'" + USER + "'@'127.0.0.1'";
+        // OR REPLACE: a server re-partnered after a cut already has the account, with its old partner's password.
         server.execute("SET sql_log_bin=0",
-                "CREATE USER IF NOT EXISTS " + account + " IDENTIFIED BY " + literal(password),
+                "CREATE OR REPLACE USER " + account + " IDENTIFIED BY " + literal(password),
                 "GRANT REPLICATION SLAVE ON *.* TO " + account);
     }
 

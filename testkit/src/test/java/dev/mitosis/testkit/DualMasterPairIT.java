@@ -21,6 +21,7 @@ class DualMasterPairIT {
     private static Path dir;
     private static DualMasterPair pair;
     private static DualMasterPair newPair;
+    private static DualMasterPair otherNewPair;
 
     @BeforeAll
     static void startPair() {
@@ -35,6 +36,9 @@ class DualMasterPairIT {
     static void stopAll() {
         if (newPair != null) {
             newPair.a0().stop();
+        }
+        if (otherNewPair != null) {
+            otherNewPair.a0().stop();
         }
         if (pair != null) {
             pair.close();
@@ -87,6 +91,8 @@ class DualMasterPairIT {
         MariaDbServer.Builder partner = MariaDbServer.builder("p0-a-partner").baseDir(dir).port(ItEnvironment.port(2))
                 .serverId(901).gtidDomainId(901)
                 .option("--auto-increment-increment=2").option("--auto-increment-offset=2");
+        // Enough rows that the dump is long: the GTID position may stand after the data.
+        pair.a().execute("INSERT INTO app.t (uid, note) SELECT 1000 + seq, CONCAT('bulk ', seq) FROM mysql.seq_1_to_2000");
 
         newPair = DualMasterPair.repartner(pair.a(), partner);
 
@@ -100,6 +106,22 @@ class DualMasterPairIT {
         assertThat(newPair.healthy()).isTrue();
         // The old partner stays out of it.
         assertThat(rows(pair.a0())).doesNotContain("20:a after repartner");
+    }
+
+    @Test
+    @Order(5)
+    void theOtherSideGetsItsOwnNewPartnerToo() {
+        MariaDbServer.Builder partner = MariaDbServer.builder("p0-a0-partner").baseDir(dir).port(ItEnvironment.port(3))
+                .serverId(902).gtidDomainId(902)
+                .option("--auto-increment-increment=2").option("--auto-increment-offset=1");
+
+        otherNewPair = DualMasterPair.repartner(pair.a0(), partner);
+
+        assertThat(rows(otherNewPair.a0())).isEqualTo(rows(pair.a0())).contains("11:a0 only").doesNotContain("20:a after repartner");
+        otherNewPair.a0().execute("INSERT INTO app.t (uid, note) VALUES (30, 'second partner')");
+        assertThat(otherNewPair.awaitInSync(WAIT)).isTrue();
+        assertThat(rows(pair.a0())).contains("30:second partner");
+        assertThat(otherNewPair.healthy()).isTrue();
     }
 
     private static List<String> rows(MariaDbServer server) {
