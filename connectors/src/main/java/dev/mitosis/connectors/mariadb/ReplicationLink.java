@@ -6,6 +6,7 @@ package dev.mitosis.connectors.mariadb;
  * @param connectionName      '' for the default connection
  * @param sourceHost          the server it replicates from
  * @param sourcePort          its port
+ * @param sourceServerId      the source's server_id (0 until the IO thread first connected)
  * @param ioRunning           Slave_IO_Running = Yes
  * @param sqlRunning          Slave_SQL_Running = Yes
  * @param lastIoError         empty when none
@@ -13,7 +14,8 @@ package dev.mitosis.connectors.mariadb;
  * @param secondsBehindSource null when the server cannot tell (SQL thread stopped)
  * @param gtidIoPos           what the IO thread has received
  */
-public record ReplicationLink(String connectionName, String sourceHost, int sourcePort, boolean ioRunning,
+public record ReplicationLink(String connectionName, String sourceHost, int sourcePort, long sourceServerId,
+                              boolean ioRunning,
                               boolean sqlRunning, String lastIoError, String lastSqlError, Long secondsBehindSource,
                               GtidPosition gtidIoPos) {
 

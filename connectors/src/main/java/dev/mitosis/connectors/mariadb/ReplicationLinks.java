@@ -23,6 +23,7 @@ public final class ReplicationLinks {
                         rs.getString("Connection_name"),
                         rs.getString("Master_Host"),
                         rs.getInt("Master_Port"),
+                        rs.getLong("Master_Server_Id"),
                         "Yes".equals(rs.getString("Slave_IO_Running")),
                         "Yes".equals(rs.getString("Slave_SQL_Running")),
                         nullToEmpty(rs.getString("Last_IO_Error")),

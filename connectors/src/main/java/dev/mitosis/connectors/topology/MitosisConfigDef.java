@@ -44,6 +44,16 @@ public final class MitosisConfigDef {
     public static final String TABLES = "tables";
     public static final String SHARD_KEY = "shard.key";
     public static final String BROADCAST = "broadcast";
+    public static final String VERIFY = "verify";
+    public static final String CHUNK_TARGET_MS = "chunk.target.ms";
+    public static final String CHUNK_INITIAL_ROWS = "chunk.initial.rows";
+    public static final String CHUNK_MAX_ROWS = "chunk.max.rows";
+    public static final String RECHECK_MAX_ATTEMPTS = "recheck.max.attempts";
+    public static final String RECHECK_WAIT_MS = "recheck.wait.ms";
+    public static final String MAX_AGE_MS = "max.age.ms";
+    public static final String MAX_THREADS_RUNNING = "max.threads.running";
+    public static final String STATEMENT_TIMEOUT_MS = "statement.timeout.ms";
+    public static final String LOCK_WAIT_TIMEOUT_SECONDS = "lock.wait.timeout.seconds";
 
     /** Server names go into Kafka topic names: only characters legal there, starting with a letter or digit. */
     static final String SERVER_NAME_PATTERN = "[A-Za-z0-9][A-Za-z0-9_.-]*";
@@ -75,7 +85,36 @@ public final class MitosisConfigDef {
                         Matches.pattern("[^.\\s\\x00]+\\.[^.\\s\\x00]+", "a table name schema.table"),
                         table(), Importance.MEDIUM,
                         "Tables that need a rule of their own. A table not listed is sharded by the column "
-                                + TableRule.DEFAULT_SHARD_KEY + ".");
+                                + TableRule.DEFAULT_SHARD_KEY + ".")
+                .defineSection(PurgeKeys.PURGE, false, PurgeKeys.definition(), Importance.MEDIUM, PurgeKeys.DOC)
+                .defineSection(VERIFY, false, verify(), Importance.MEDIUM,
+                        "How the verifier compares A and A0: chunk sizing, re-checks under live writes, gentleness "
+                                + "on the primaries and how long a verdict stays fresh. Left out, every key has its "
+                                + "default.");
+    }
+
+    /** The keys of the {@code verify} section; its defaults are what a config without the section gets. */
+    public static ConfigDef verify() {
+        return new ConfigDef()
+                .define(CHUNK_TARGET_MS, Type.LONG, 500L, Range.between(10, 600_000), Importance.MEDIUM,
+                        "The time one chunk checksum should take on the slower server; chunk sizes adapt to it.")
+                .define(CHUNK_INITIAL_ROWS, Type.INT, 1000, Range.between(1, 10_000_000), Importance.LOW,
+                        "The rows of a table's first chunk, before sizes adapt to verify.chunk.target.ms.")
+                .define(CHUNK_MAX_ROWS, Type.INT, 200_000, Range.between(1, 10_000_000), Importance.LOW,
+                        "The most rows a chunk may span, however fast the servers answer.")
+                .define(RECHECK_MAX_ATTEMPTS, Type.INT, 5, Range.between(1, 1000), Importance.MEDIUM,
+                        "How often a differing chunk is re-read after each server applied the other's GTIDs; "
+                                + "a chunk still changing after that is hot and makes the verdict UNKNOWN.")
+                .define(RECHECK_WAIT_MS, Type.LONG, 10_000L, Range.between(1, 3_600_000), Importance.LOW,
+                        "How long a re-check waits (MASTER_GTID_WAIT) for a server to apply the other's GTIDs.")
+                .define(MAX_AGE_MS, Type.LONG, 600_000L, Range.between(1, Long.MAX_VALUE), Importance.HIGH,
+                        "A stored PASS older than this reads as UNKNOWN at the gate (gate --max-age overrides).")
+                .define(MAX_THREADS_RUNNING, Type.INT, 50, Range.between(1, 100_000), Importance.MEDIUM,
+                        "The verifier backs off while a server's Threads_running is above this.")
+                .define(STATEMENT_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1000, 86_400_000),
+                        Importance.LOW, "max_statement_time of the verifier's sessions: no query of it runs longer.")
+                .define(LOCK_WAIT_TIMEOUT_SECONDS, Type.INT, 5, Range.between(1, 3600), Importance.LOW,
+                        "lock_wait_timeout and innodb_lock_wait_timeout of the verifier's sessions.");
     }
 
     private static ConfigDef split() {

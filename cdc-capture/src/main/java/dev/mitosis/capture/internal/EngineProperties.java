@@ -1,0 +1,85 @@
+package dev.mitosis.capture.internal;
+
+import dev.mitosis.capture.SnapshotMode;
+import dev.mitosis.connectors.kafka.TopicNames;
+import dev.mitosis.connectors.topology.Server;
+
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * The Debezium configuration of one server's engine. Offsets and schema history live in Kafka, and offsets are
+ * flushed after every batch ({@code offset.flush.interval.ms=0}): with the 60 s default a kill -9 replays up to a
+ * minute of events.
+ */
+public final class EngineProperties {
+
+    /** Heartbeat records go to {@code <this>.<topic.prefix>}: never published, only their offsets stored. */
+    public static final String HEARTBEAT_PREFIX = "__mitosis-heartbeat";
+
+    private EngineProperties() {
+    }
+
+    /** The engine's name, which is also its key in the offsets topic: one per server. */
+    public static String engineName(Server server) {
+        return "mitosis-capture-" + server.name();
+    }
+
+    /**
+     * @param replicaServerId the {@code server_id} the engine's binlog client announces; unique among servers and
+     *                        engines
+     */
+    public static Properties of(Server server, List<String> schemas, TopicNames topics, String bootstrapServers,
+                                SnapshotMode snapshotMode, int replicaServerId) {
+        Properties p = new Properties();
+        p.setProperty("name", engineName(server));
+        p.setProperty("connector.class", "io.debezium.connector.mariadb.MariaDbConnector");
+        p.setProperty("database.hostname", server.host());
+        p.setProperty("database.port", Integer.toString(server.port()));
+        p.setProperty("database.user", server.credentials().user());
+        p.setProperty("database.password", server.credentials().password().value());
+        p.setProperty("database.server.id", Integer.toString(replicaServerId));
+        p.setProperty("database.include.list", String.join(",", schemas));
+        p.setProperty("topic.prefix", topics.changePrefix(server.name()));
+        p.setProperty("snapshot.mode", snapshotMode.debeziumValue());
+        // The statement annotation (binlog_annotate_row_events) goes into source.query.
+        p.setProperty("include.query", "true");
+        // Consumers read row changes only; DDL stays in the schema history.
+        p.setProperty("include.schema.changes", "false");
+        // Change topics are an archive, not compacted: a delete is its own event, no tombstone after it.
+        p.setProperty("tombstones.on.delete", "false");
+        p.setProperty("decimal.handling.mode", "string");
+        p.setProperty("bigint.unsigned.handling.mode", "precise");
+        p.setProperty("converter.schemas.enable", "false");
+
+        p.setProperty("bootstrap.servers", bootstrapServers);
+        p.setProperty("offset.storage", "org.apache.kafka.connect.storage.KafkaOffsetBackingStore");
+        p.setProperty("offset.storage.topic", topics.captureOffsets());
+        p.setProperty("offset.storage.partitions", "1");
+        p.setProperty("offset.storage.replication.factor", "-1");
+        p.setProperty("offset.flush.interval.ms", "0");
+        p.setProperty("offset.flush.timeout.ms", "10000");
+
+        p.setProperty("schema.history.internal", "io.debezium.storage.kafka.history.KafkaSchemaHistory");
+        p.setProperty("schema.history.internal.kafka.topic", topics.schemaHistory(server.name()));
+        p.setProperty("schema.history.internal.kafka.bootstrap.servers", bootstrapServers);
+        p.setProperty("schema.history.internal.store.only.captured.databases.ddl", "true");
+
+        // Heartbeats store an offset within a second of a first start (before any row change: without one a kill
+        // would restart at the then-current GTID) and move it on while only other schemas are written, so it never
+        // falls behind binlog purging. PublishingConsumer stores them without publishing.
+        p.setProperty("heartbeat.interval.ms", "1000");
+        p.setProperty("topic.heartbeat.prefix", HEARTBEAT_PREFIX);
+        // A lost connection is retried inside the connector a few times, then the engine fails and ServerCapture
+        // decides: a purged position (error 1236) stops capture, anything else restarts it with capped backoff.
+        p.setProperty("errors.max.retries", "5");
+        p.setProperty("errors.retry.delay.initial.ms", "300");
+        p.setProperty("errors.retry.delay.max.ms", "5000");
+        // The binlog client reconnects after this long without an event (default 60 s); not shorter: a reader
+        // blocked behind a slow broker mid-transaction must not be taken for a lost connection.
+        p.setProperty("connect.keep.alive", "true");
+        p.setProperty("connect.keep.alive.interval.ms", "10000");
+        p.setProperty("record.processing.shutdown.timeout.ms", "5000");
+        return p;
+    }
+}

@@ -1,0 +1,259 @@
+package dev.mitosis.capture.internal;
+
+import com.codahale.metrics.MetricRegistry;
+import dev.mitosis.capture.CaptureException;
+import dev.mitosis.capture.CaptureSettings;
+import dev.mitosis.capture.GapDetectedException;
+import dev.mitosis.capture.ServerHealth;
+import dev.mitosis.capture.ServerHealth.Status;
+import dev.mitosis.connectors.kafka.KafkaClients;
+import dev.mitosis.connectors.mariadb.ServerConnector;
+import dev.mitosis.connectors.topology.Server;
+import io.debezium.engine.ChangeEvent;
+import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.format.JsonByteArray;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Capture of one server: preflight, gap check, then a Debezium engine publishing through {@link PublishingConsumer},
+ * restarted with capped backoff when it fails for a retriable reason (server or broker away), stopped for good on
+ * a preflight failure or a gap. Runs on its own thread ({@link #run()}); {@link #stop(Duration)} ends it.
+ */
+public final class ServerCapture implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ServerCapture.class);
+
+    private final Server server;
+    private final List<String> schemas;
+    private final KafkaClients kafka;
+    private final CaptureSettings settings;
+    private final int replicaServerId;
+    private final String rebaselineCommand;
+    private final Clock clock;
+    private final CaptureProgress progress;
+    private final ServerConnector connector;
+    private final AtomicReference<Phase> status = new AtomicReference<>(Phase.STARTING);
+
+    /** Where the run loop is; {@link #health()} turns POLLING into STARTING, RUNNING or CATCHING_UP. */
+    private enum Phase { STARTING, POLLING, RETRYING, FAILED, STOPPED }
+    private final AtomicReference<String> error = new AtomicReference<>();
+    private final AtomicReference<DebeziumEngine<?>> engine = new AtomicReference<>();
+    private final CountDownLatch stopRequested = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private final StreamingProbe streaming;
+    private volatile CaptureException failure;
+
+    public ServerCapture(Server server, List<String> schemas, KafkaClients kafka, CaptureSettings settings,
+                         int replicaServerId, String rebaselineCommand, MetricRegistry metrics, Clock clock) {
+        this.server = server;
+        this.schemas = List.copyOf(schemas);
+        this.kafka = kafka;
+        this.settings = settings;
+        this.replicaServerId = replicaServerId;
+        this.rebaselineCommand = rebaselineCommand;
+        this.clock = clock;
+        this.progress = new CaptureProgress(server.name(), metrics, clock);
+        this.connector = new ServerConnector(server, Duration.ofSeconds(5), Duration.ofSeconds(30));
+        this.streaming = new StreamingProbe(kafka.topics().changePrefix(server.name()));
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    /** The non-retriable failure that ended this capture, if any. */
+    public Optional<CaptureException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    @Override
+    public void run() {
+        Backoff backoff = new Backoff(settings.retryBackoffMin(), settings.retryBackoffMax());
+        try {
+            while (stopRequested.getCount() > 0) {
+                status.set(Phase.STARTING);
+                Outcome outcome = runOnce();
+                if (stopRequested.getCount() == 0) {
+                    break;
+                }
+                if (outcome.fatal != null) {
+                    failure = outcome.fatal;
+                    error.set(outcome.fatal.getMessage());
+                    status.set(Phase.FAILED);
+                    LOG.error("event=capture_failed server={} reason=\"{}\"", server.name(), outcome.fatal.getMessage());
+                    return;
+                }
+                if (outcome.streamed) {
+                    backoff.reset();
+                }
+                Duration delay = backoff.next();
+                progress.retried();
+                error.set(outcome.retriable);
+                status.set(Phase.RETRYING);
+                LOG.warn("event=capture_retry server={} attempt={} delay_ms={} reason=\"{}\"", server.name(),
+                        backoff.failures(), delay.toMillis(), outcome.retriable);
+                if (stopRequested.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {
+                    break;
+                }
+            }
+            status.set(Phase.STOPPED);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            status.set(Phase.STOPPED);
+        } finally {
+            finished.countDown();
+        }
+    }
+
+    private record Outcome(CaptureException fatal, String retriable, boolean streamed) {
+    }
+
+    private Outcome runOnce() {
+        Preflight.Facts facts;
+        try {
+            facts = new Preflight(connector, schemas, settings.snapshotMode()).check();
+            CaptureTopics.ensure(kafka);
+            Optional<StoredOffsets.Position> stored = new StoredOffsets(kafka).read(server);
+            if (stored.isPresent()) {
+                Optional<String> gap = BinlogAvailability.gap(stored.get().binlogFile(),
+                        BinlogAvailability.files(connector));
+                if (gap.isPresent()) {
+                    return new Outcome(new GapDetectedException(server.name(), gap.get(), rebaselineCommand, null),
+                            null, false);
+                }
+            }
+        } catch (CaptureException e) {
+            return new Outcome(e, null, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(null, "interrupted", false);
+        } catch (SQLException | ExecutionException | TimeoutException | RuntimeException e) {
+            return new Outcome(null, "cannot check " + server.name() + " before start: " + e.getMessage(), false);
+        }
+        AtomicReference<Throwable> engineError = new AtomicReference<>();
+        AtomicReference<String> engineMessage = new AtomicReference<>();
+        CountDownLatch polling = new CountDownLatch(1);
+        // No linger: each batch is sent at once and then awaited, so waiting to fill a producer batch only adds.
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.with(
+                kafka.producerProperties("mitosis-capture-" + server.name()), Map.of("linger.ms", "0")));
+        try {
+            DebeziumEngine<ChangeEvent<byte[], byte[]>> built = DebeziumEngine.create(JsonByteArray.class)
+                    .using(EngineProperties.of(server, schemas, kafka.topics(),
+                            kafka.settings().bootstrapServersProperty(), settings.snapshotMode(), replicaServerId))
+                    .using(clock)
+                    .using((success, message, error) -> {
+                        engineMessage.set(message);
+                        engineError.set(error);
+                    })
+                    .using(new DebeziumEngine.ConnectorCallback() {
+                        @Override
+                        public void pollingStarted() {
+                            polling.countDown();
+                            status.set(Phase.POLLING);
+                        }
+                    })
+                    .notifying(new PublishingConsumer(producer, server.name(), facts.serverId(), progress))
+                    .build();
+            engine.set(built);
+            if (stopRequested.getCount() == 0) {
+                closeEngine();
+                return new Outcome(null, null, false);
+            }
+            built.run();
+        } finally {
+            engine.set(null);
+            // Whatever is still unacknowledged was not marked processed: it is replayed on the next start.
+            producer.close(Duration.ofSeconds(5));
+        }
+        boolean streamed = polling.getCount() == 0;
+        Throwable cause = engineError.get();
+        if (stopRequested.getCount() == 0) {
+            return new Outcome(null, null, streamed);
+        }
+        String reason = cause != null ? rootMessage(cause) : String.valueOf(engineMessage.get());
+        if (cause != null && isGap(cause)) {
+            return new Outcome(new GapDetectedException(server.name(), reason, rebaselineCommand, cause), null, streamed);
+        }
+        return new Outcome(null, "engine stopped: " + reason, streamed);
+    }
+
+    /** MariaDB's error 1236 (binlog or GTID state purged) as the binlog client reports it. */
+    static boolean isGap(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            String message = String.valueOf(t.getMessage());
+            if (message.contains("1236") || message.contains("have been purged")
+                    || message.contains("no longer available on the server")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == error ? String.valueOf(error.getMessage())
+                : error.getMessage() + " (cause: " + root.getMessage() + ")";
+    }
+
+    /**
+     * Asks the engine to stop (it commits the offsets of what was acknowledged) and waits for the thread to end.
+     *
+     * @return whether it ended within {@code timeout}
+     */
+    public boolean stop(Duration timeout) throws InterruptedException {
+        stopRequested.countDown();
+        closeEngine();
+        return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void closeEngine() {
+        DebeziumEngine<?> running = engine.get();
+        if (running != null) {
+            try {
+                running.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("event=capture_close_failed server={} reason=\"{}\"", server.name(), e.toString());
+            }
+        }
+    }
+
+    /** The health of this server's capture now. */
+    public ServerHealth health() {
+        Status now = switch (status.get()) {
+            case STARTING -> Status.STARTING;
+            case RETRYING -> Status.RETRYING;
+            case FAILED -> Status.FAILED;
+            case STOPPED -> Status.STOPPED;
+            // Live only once the binlog client streams: before that the start position may not be taken yet.
+            // The MBean's flag can stay false after the binlog client's own keepalive reconnect: events flowing
+            // are proof enough.
+            case POLLING -> !streaming.connected() && !progress.publishedWithin(settings.catchingUpLag())
+                    ? Status.STARTING
+                    : progress.behindBy(settings.catchingUpLag()) ? Status.CATCHING_UP : Status.RUNNING;
+        };
+        if (now == Status.RUNNING || now == Status.CATCHING_UP) {
+            error.set(null);
+        }
+        return new ServerHealth(server.name(), now, progress.lastGtid(), progress.lastSourceTime(),
+                progress.lagMillis(), progress.events(), progress.eventsPerSecond(), progress.retries(),
+                Optional.ofNullable(error.get()));
+    }
+}

@@ -1,0 +1,228 @@
+package dev.mitosis.ops.verify;
+
+import dev.mitosis.connectors.time.Sleeper;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mitosis.connectors.config.Password;
+import dev.mitosis.connectors.shard.ServerRole;
+import dev.mitosis.connectors.topology.Credentials;
+import dev.mitosis.connectors.topology.HostPort;
+import dev.mitosis.connectors.topology.Pair;
+import dev.mitosis.connectors.topology.PasswordSource;
+import dev.mitosis.connectors.topology.Server;
+import dev.mitosis.testkit.DualMasterPair;
+import dev.mitosis.testkit.MariaDbServer;
+import dev.mitosis.verifier.PairReport;
+import dev.mitosis.verifier.PairVerifier;
+import dev.mitosis.verifier.VerifySettings;
+import dev.mitosis.verifier.internal.RowEncoding;
+import dev.mitosis.verifier.internal.TableCatalog;
+import dev.mitosis.verifier.internal.TableShape;
+import dev.mitosis.connectors.sql.SqlIdentifiers;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ops/bench/verify}: a pair holding a table like the sandbox's accounts (every column type), N rows; one
+ * {@code mitosis verify} pass, {@code CHECKSUM TABLE} on both servers at once (the in-engine floor), and the same
+ * pass under live writes through both masters. Prints one JSON object; timings are reported, never asserted.
+ */
+public final class VerifyBench {
+
+    static final String DDL = """
+            CREATE TABLE app.accounts (
+              id BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY, uid BIGINT NOT NULL, email VARCHAR(191) NULL,
+              display_name VARCHAR(100) NULL, bio TEXT NULL, balance DECIMAL(20,6) NULL, score DOUBLE NULL,
+              ratio FLOAT NULL, status ENUM('active','suspended','closed') NOT NULL DEFAULT 'active',
+              verified BOOLEAN NOT NULL DEFAULT FALSE, country CHAR(2) CHARACTER SET ascii NULL, birth_date DATE NULL,
+              created_at DATETIME(6) NOT NULL, updated_at TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+              token VARBINARY(32) NULL, avatar BLOB NULL, prefs JSON NULL, UNIQUE KEY uk_uid (uid)
+            ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
+
+    private VerifyBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench-verify").toAbsolutePath());
+        long rows = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
+        int writesPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("rows", rows);
+        MariaDbServer.Builder[] b = DualMasterPair.builders(dir, "bench", 0);
+        try (DualMasterPair pair = DualMasterPair.start(b[0], b[1])) {
+            long start = System.nanoTime();
+            load(pair.a(), rows);
+            if (!pair.awaitInSync(Duration.ofMinutes(20))) {
+                throw new IllegalStateException("the pair did not sync after loading");
+            }
+            result.put("load_s", seconds(start));
+            pair.a().execute("ANALYZE TABLE app.accounts");
+            pair.a().execute("SELECT COUNT(*) FROM app.accounts"); // warm the buffer pool of both
+            pair.a0().execute("SELECT COUNT(*) FROM app.accounts");
+
+            start = System.nanoTime();
+            CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> pair.a().execute("CHECKSUM TABLE app.accounts"));
+            CompletableFuture<Void> onA0 = CompletableFuture.runAsync(() -> pair.a0().execute("CHECKSUM TABLE app.accounts"));
+            CompletableFuture.allOf(onA, onA0).join();
+            result.put("checksum_table_both_s", seconds(start));
+
+            result.put("pt_table_checksum", ptTableChecksum(pair.a()));
+            result.put("digest_sql_both_s", digestVariants(pair));
+            result.put("verify", run(pair, 0));
+            result.put("verify_under_load", run(pair, writesPerSecond));
+        }
+        System.out.println(new ObjectMapper().writeValueAsString(result));
+    }
+
+    /**
+     * The whole table's digest in one statement on both servers at once, per row encoding, best of two interleaved
+     * rounds: what the chunk query costs apart from chunking, and against the variants the issue measured.
+     */
+    private static Map<String, Double> digestVariants(DualMasterPair pair) throws Exception {
+        List<String> columns;
+        try (Connection c = pair.a().connect("app")) {
+            TableShape shape = TableCatalog.shape(c, "app", "accounts").orElseThrow();
+            columns = shape.columns().stream().map(col -> col.name()).toList();
+            Map<String, String> variants = new LinkedHashMap<>();
+            variants.put("mitosis_sha1", RowEncoding.chunkChecksumSql(shape, "1 = 1"));
+            variants.put("mitosis_sha1_derived_table", RowEncoding.chunkChecksumSqlDerived(shape, "1 = 1"));
+            String hexRow = "CONCAT_WS(',', " + String.join(", ", columns.stream()
+                    .map(n -> "IFNULL(HEX(" + SqlIdentifiers.quote(n) + "), 'N')").toList()) + ")";
+            variants.put("hex_md5", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(MD5(" + hexRow + "), 1, 16), 16, 10)"
+                    + " AS UNSIGNED)) FROM app.accounts");
+            variants.put("concat_ws_only", "SELECT COUNT(*), SUM(LENGTH(CONCAT_WS(',', " + String.join(", ",
+                    columns.stream().map(SqlIdentifiers::quote).toList()) + "))) FROM app.accounts");
+            Map<String, Double> best = new LinkedHashMap<>();
+            for (int round = 0; round < 2; round++) {
+                for (Map.Entry<String, String> v : variants.entrySet()) {
+                    long start = System.nanoTime();
+                    CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> pair.a().execute(v.getValue()));
+                    CompletableFuture<Void> onA0 = CompletableFuture.runAsync(() -> pair.a0().execute(v.getValue()));
+                    CompletableFuture.allOf(onA, onA0).join();
+                    best.merge(v.getKey(), seconds(start), Math::min);
+                }
+            }
+            return best;
+        }
+    }
+
+    /**
+     * Percona's pt-table-checksum (if on PATH) run the only way it runs on these pairs: against A alone, with its
+     * replica checks off; it checksums A and leaves A0's side to statement-based replication.
+     */
+    private static Map<String, Object> ptTableChecksum(MariaDbServer a) throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        List<String> command = List.of("pt-table-checksum", "--no-version-check", "--no-check-binlog-format",
+                "--no-check-replication-filters", "--recursion-method=none", "--databases=app", "--tables=accounts",
+                "--replicate=percona.checksums", "h=" + a.host() + ",P=" + a.port() + ",u=" + MariaDbServer.ADMIN_USER
+                        + ",p=" + a.adminPassword());
+        long start = System.nanoTime();
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(a.dir().resolve("pt-table-checksum.log").toFile()).start();
+            out.put("exit", p.waitFor());
+            out.put("seconds", seconds(start));
+        } catch (java.io.IOException notInstalled) {
+            out.put("skipped", "pt-table-checksum is not on PATH (Debian: apt-get install percona-toolkit)");
+        }
+        return out;
+    }
+
+    private static void load(MariaDbServer a, long rows) {
+        a.execute("CREATE DATABASE app CHARACTER SET utf8mb4", DDL);
+        for (long first = 1; first <= rows; first += 100_000) {
+            long last = Math.min(rows, first + 99_999);
+            a.execute("INSERT INTO app.accounts (uid, email, display_name, bio, balance, score, ratio, status, verified,"
+                    + " country, birth_date, created_at, updated_at, token, avatar, prefs)"
+                    + " SELECT seq * 2, CONCAT('user', seq, '@example.com'), IF(seq % 7 = 0, NULL, CONCAT('Näme ', seq)),"
+                    + " REPEAT('bio ', seq % 20), seq / 7, seq / 3, seq / 11, ELT(1 + seq % 3, 'active', 'suspended', 'closed'),"
+                    + " seq % 2, ELT(1 + seq % 4, 'DE', 'FR', 'JP', 'BR'), '1990-01-01' + INTERVAL seq % 10000 DAY,"
+                    + " '2024-01-01' + INTERVAL seq SECOND, '2024-01-01' + INTERVAL seq SECOND, UNHEX(SHA1(seq)),"
+                    + " IF(seq % 5 = 0, NULL, REPEAT(UNHEX('00FF'), seq % 40)), CONCAT('{\"n\": ', seq, '}')"
+                    + " FROM app.seq_" + first + "_to_" + last);
+        }
+    }
+
+    /** One verify pass while {@code writesPerSecond} updates go through both masters (half each). */
+    private static Map<String, Object> run(DualMasterPair pair, int writesPerSecond) throws Exception {
+        AtomicBoolean running = new AtomicBoolean(writesPerSecond > 0);
+        AtomicLong writes = new AtomicLong();
+        List<Thread> writers = writesPerSecond == 0 ? List.of()
+                : List.of(writer(pair.a(), 0, writesPerSecond / 2, running, writes),
+                        writer(pair.a0(), 1, writesPerSecond / 2, running, writes));
+        long start = System.nanoTime();
+        PairReport report;
+        try {
+            report = new PairVerifier(pairOf(pair), List.of("app"), VerifySettings.defaults(), Clock.systemUTC(),
+                    Sleeper.SYSTEM).verify(PairVerifier.Request.everything());
+        } finally {
+            running.set(false);
+            for (Thread t : writers) {
+                t.join();
+            }
+        }
+        double s = seconds(start);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seconds", s);
+        out.put("verdict", report.verdict());
+        out.put("rows_per_s_per_server", Math.round(report.totals().rowsA() / s));
+        out.put("chunks", report.totals().chunksCompared());
+        out.put("hot_chunks", report.totals().chunksHot());
+        out.put("writes_per_s", Math.round(writes.get() / s));
+        return out;
+    }
+
+    private static Thread writer(MariaDbServer server, int parity, int perSecond, AtomicBoolean running, AtomicLong writes) {
+        Thread t = new Thread(() -> {
+            long rows;
+            try (Connection c = server.connect("app"); Statement s = c.createStatement();
+                 PreparedStatement update = c.prepareStatement("UPDATE accounts SET balance = balance + 1 WHERE id = ?")) {
+                var rs = s.executeQuery("SELECT MAX(id) FROM accounts");
+                rs.next();
+                rows = rs.getLong(1);
+                long next = System.nanoTime();
+                long i = 0;
+                while (running.get()) {
+                    // Ids of one master's parity only: the two masters never write the same row.
+                    update.setLong(1, 1 + parity + 2 * ((i++ * 7919) % (rows / 2)));
+                    update.executeUpdate();
+                    writes.incrementAndGet();
+                    next += 1_000_000_000L / perSecond;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "bench-writer-" + parity);
+        t.start();
+        return t;
+    }
+
+    private static Pair pairOf(DualMasterPair pair) {
+        return new Pair(0, server(pair.a(), ServerRole.A), server(pair.a0(), ServerRole.A0));
+    }
+
+    private static Server server(MariaDbServer s, ServerRole role) {
+        return new Server(s.name(), new HostPort(s.host(), s.port()), 0, role,
+                new Credentials(MariaDbServer.ADMIN_USER, new Password(s.adminPassword()), new PasswordSource.Env("UNUSED")));
+    }
+
+    private static double seconds(long startNanos) {
+        return Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
+    }
+}

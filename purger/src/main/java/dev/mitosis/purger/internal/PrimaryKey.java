@@ -1,0 +1,82 @@
+package dev.mitosis.purger.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The primary-key columns of a table, in key order, with how each value is read, bound and checkpointed.
+ *
+ * @param columns the column names
+ * @param kinds   the kind of each column
+ */
+public record PrimaryKey(List<String> columns, List<KeyKind> kinds) {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Copies the lists and checks they match. */
+    public PrimaryKey {
+        columns = List.copyOf(columns);
+        kinds = List.copyOf(kinds);
+        if (columns.isEmpty() || columns.size() != kinds.size()) {
+            throw new IllegalArgumentException("a primary key needs columns, one kind each: " + columns + " " + kinds);
+        }
+    }
+
+    /** The number of columns. */
+    public int size() {
+        return columns.size();
+    }
+
+    /** Reads the key of the current row from columns {@code 1..size()}. */
+    public List<Object> read(ResultSet rs) throws SQLException {
+        List<Object> key = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            key.add(kinds.get(i).read(rs, i + 1));
+        }
+        return key;
+    }
+
+    /** Binds column {@code column}'s value of {@code key} at {@code index}. */
+    public void bind(PreparedStatement ps, int index, int column, List<Object> key) throws SQLException {
+        kinds.get(column).bind(ps, index, key.get(column));
+    }
+
+    /** The key as a JSON array of strings, for the checkpoint row. */
+    public String encode(List<Object> key) {
+        List<String> texts = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            texts.add(kinds.get(i).encode(key.get(i)));
+        }
+        try {
+            return JSON.writeValueAsString(texts);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a key", e);
+        }
+    }
+
+    /** A key from its checkpoint text. */
+    public List<Object> decode(String json) {
+        List<String> texts;
+        try {
+            texts = JSON.readValue(json, TypeFactory.defaultInstance().constructCollectionType(List.class, String.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("checkpoint key " + json + " is not a JSON array of strings", e);
+        }
+        if (texts.size() != size()) {
+            throw new IllegalStateException("checkpoint key " + json + " has " + texts.size() + " columns, the primary key "
+                    + columns + " has " + size() + ": the table changed since the checkpoint");
+        }
+        List<Object> key = new ArrayList<>(size());
+        for (int i = 0; i < size(); i++) {
+            key.add(kinds.get(i).decode(texts.get(i)));
+        }
+        return key;
+    }
+}

@@ -1,0 +1,48 @@
+package dev.mitosis.purger.internal;
+
+import dev.mitosis.purger.ServerSessions;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** The purged server's {@code Threads_running}: how busy foreground traffic keeps it (gh-ost's max-load). */
+public final class ThreadsRunningProbe implements LoadProbe, AutoCloseable {
+
+    private final ServerSessions sessions;
+    private Connection connection;
+
+    public ThreadsRunningProbe(ServerSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    /** Threads_running now. */
+    @Override
+    public synchronized long threadsRunning() throws SQLException {
+        try {
+            if (connection == null || connection.isClosed()) {
+                connection = sessions.open();
+            }
+            try (Statement s = connection.createStatement();
+                 ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_running'")) {
+                return rs.next() ? rs.getLong(2) : 0;
+            }
+        } catch (SQLException e) {
+            close();
+            throw e;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (SQLException ignored) {
+            // already broken
+        }
+        connection = null;
+    }
+}

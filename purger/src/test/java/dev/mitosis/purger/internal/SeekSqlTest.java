@@ -1,0 +1,73 @@
+package dev.mitosis.purger.internal;
+
+import dev.mitosis.connectors.shard.ResiduePredicates;
+import dev.mitosis.connectors.shard.ServerRole;
+import dev.mitosis.connectors.shard.ShardMap;
+import dev.mitosis.connectors.sql.SqlFragment;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigInteger;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The chunk statements: residue predicate inside every DELETE, lexicographic seek on composite keys, the tag. */
+class SeekSqlTest {
+
+    private final SqlFragment residue = new ResiduePredicates(new ShardMap(2)).purgeableOn("uid", 0, ServerRole.A);
+
+    @Test
+    void singleColumnDeleteHasRangeAndResiduePredicateAndTag() {
+        SeekSql sql = new SeekSql("app", "accounts", new PrimaryKey(List.of("id"), List.of(KeyKind.INTEGER)),
+                residue, 0);
+
+        assertThat(sql.delete(true)).isEqualTo("DELETE /* mitosis-purge shard=0 table=app.accounts */ FROM"
+                + " `app`.`accounts` WHERE ((`id` > ?)) AND ((`id` < ?) OR (`id` = ?)) AND"
+                + " (MOD(MOD(`uid`, ?) + ?, ?) = ?)");
+        assertThat(sql.delete(false)).doesNotContain("`id` > ?").contains("MOD(MOD(`uid`");
+        assertThat(sql.selectNextKeys(true)).isEqualTo("SELECT `id` FROM `app`.`accounts` FORCE INDEX (PRIMARY)"
+                + " WHERE ((`id` > ?)) AND (MOD(MOD(`uid`, ?) + ?, ?) = ?) ORDER BY `id` LIMIT ?");
+    }
+
+    @Test
+    void compositeKeySeeksLexicographically() {
+        SeekSql sql = new SeekSql("app", "events", new PrimaryKey(List.of("uid", "seq"),
+                List.of(KeyKind.INTEGER, KeyKind.INTEGER)), residue, 2);
+
+        assertThat(sql.delete(true)).contains("((`uid` > ?) OR (`uid` = ? AND `seq` > ?))")
+                .contains("((`uid` < ?) OR (`uid` = ? AND `seq` < ?) OR (`uid` = ? AND `seq` = ?))")
+                .startsWith("DELETE /* mitosis-purge shard=2 table=app.events */");
+        long placeholders = sql.delete(true).chars().filter(c -> c == '?').count();
+        assertThat(placeholders).isEqualTo(3 + 5 + 4);
+    }
+
+    @Test
+    void tagCannotCloseItsCommentOrAddPlaceholders() {
+        assertThat(SeekSql.tag(1, "app.we*/ird?")).isEqualTo("/* mitosis-purge shard=1 table=app.we__ird_ */");
+        SeekSql sql = new SeekSql("app", "odd`name", new PrimaryKey(List.of("k"), List.of(KeyKind.TEXT)), residue, 1);
+        assertThat(sql.delete(false)).contains("`app`.`odd``name`");
+    }
+
+    @Test
+    void keysRoundTripThroughTheCheckpointWithoutLosingBits() {
+        PrimaryKey key = new PrimaryKey(List.of("k", "d", "b", "s"),
+                List.of(KeyKind.INTEGER, KeyKind.DECIMAL, KeyKind.BYTES, KeyKind.TEXT));
+        List<Object> value = List.of(BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE),
+                new java.math.BigDecimal("-12.3400"), new byte[] {0, (byte) 0xff, 7}, "naïve \"q\"");
+
+        List<Object> back = key.decode(key.encode(value));
+
+        assertThat(back.get(0)).isEqualTo(value.get(0));
+        assertThat(back.get(1)).isEqualTo(value.get(1));
+        assertThat((byte[]) back.get(2)).containsExactly(0, (byte) 0xff, 7);
+        assertThat(back.get(3)).isEqualTo("naïve \"q\"");
+    }
+
+    @Test
+    void kindsFollowTheColumnType() {
+        assertThat(KeyKind.ofDataType("bigint")).isEqualTo(KeyKind.INTEGER);
+        assertThat(KeyKind.ofDataType("DECIMAL")).isEqualTo(KeyKind.DECIMAL);
+        assertThat(KeyKind.ofDataType("varbinary")).isEqualTo(KeyKind.BYTES);
+        assertThat(KeyKind.ofDataType("datetime")).isEqualTo(KeyKind.TEXT);
+    }
+}

@@ -1,0 +1,21 @@
+package dev.mitosis.verifier;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One row that differs between A and A0, after re-checks.
+ *
+ * @param table        {@code schema.table}
+ * @param key          the primary key, column to value (as the server prints it)
+ * @param kind         only on A, only on A0, or columns differ
+ * @param columns      the differing columns (every column for a row on one side only)
+ * @param valuesA      A's values of {@code columns} (null when absent or large)
+ * @param valuesA0     A0's values of {@code columns}
+ * @param repairOnA0   a statement that makes A0 like A (for the operator to review; never run by the verifier)
+ * @param repairOnA    a statement that makes A like A0
+ */
+public record RowDifference(String table, Map<String, String> key, DifferenceKind kind, List<String> columns,
+                            Map<String, String> valuesA, Map<String, String> valuesA0, String repairOnA0,
+                            String repairOnA) {
+}

@@ -1,0 +1,90 @@
+package dev.mitosis.verifier.internal;
+
+import dev.mitosis.connectors.mariadb.GtidPosition;
+import dev.mitosis.verifier.VerifySettings;
+
+import java.sql.SQLException;
+import java.util.Objects;
+
+/**
+ * Compares one chunk on both servers and re-checks a difference under live writes: before each re-read, each
+ * server waits until it applied the transactions the other had written at the time of the last read (its own
+ * GTID domain only). A difference whose XOR delta stays the same across two re-reads is stable, i.e. real; one
+ * that keeps changing past {@code recheck.max.attempts} is hot; one a server could not catch up on is unverified.
+ */
+public final class ChunkComparer {
+
+    /** How a chunk compared. */
+    public enum Outcome {
+        /** Same rows on both. */
+        SAME,
+        /** A difference that survived catch-up and stayed the same: to be narrowed to rows. */
+        DIFFERENT,
+        /** Still changing after every re-check. */
+        HOT,
+        /** A server did not apply the other's transactions in time (replication stopped or far behind). */
+        UNVERIFIED
+    }
+
+    /**
+     * The result of one chunk.
+     *
+     * @param outcome  same, different, hot or unverified
+     * @param a        A's last digest
+     * @param a0       A0's last digest
+     * @param rechecks how many re-reads were needed
+     * @param reason   why it is not SAME, for the report
+     */
+    public record Result(Outcome outcome, ChunkDigest a, ChunkDigest a0, int rechecks, String reason) {
+    }
+
+    private final BothServers servers;
+    private final VerifySettings settings;
+
+    public ChunkComparer(BothServers servers, VerifySettings settings) {
+        this.servers = servers;
+        this.settings = settings;
+    }
+
+    /** Compares {@code range} of {@code shape}, re-checking as needed. */
+    public Result compare(TableShape shape, KeyRange range) throws SQLException {
+        BothServers.Both<Read> read = servers.run(s -> Read.of(s, shape, range));
+        String lastDelta = null;
+        for (int attempt = 0; ; attempt++) {
+            if (read.a().digest().sameRows(read.a0().digest())) {
+                return new Result(Outcome.SAME, read.a().digest(), read.a0().digest(), attempt, "");
+            }
+            String delta = read.a().digest().deltaFrom(read.a0().digest());
+            if (Objects.equals(delta, lastDelta)) {
+                return new Result(Outcome.DIFFERENT, read.a().digest(), read.a0().digest(), attempt,
+                        "differs after " + attempt + " re-check(s) with a stable delta");
+            }
+            if (attempt >= settings.recheckMaxAttempts()) {
+                return new Result(Outcome.HOT, read.a().digest(), read.a0().digest(), attempt,
+                        "still changing after " + attempt + " re-check(s)");
+            }
+            lastDelta = delta;
+            if (!catchUp(read.a().ownPosition(), read.a0().ownPosition())) {
+                return new Result(Outcome.UNVERIFIED, read.a().digest(), read.a0().digest(), attempt,
+                        "a server did not apply the other's transactions within " + settings.recheckWait().toMillis() + " ms");
+            }
+            read = servers.run(s -> Read.of(s, shape, range));
+        }
+    }
+
+    /** Each server waits for what the other had written by its read. */
+    public boolean catchUp(GtidPosition ofA, GtidPosition ofA0) throws SQLException {
+        BothServers.Both<Boolean> waited = servers.run(s -> s == servers.a()
+                ? s.awaitApplied(ofA0, settings.recheckWait())
+                : s.awaitApplied(ofA, settings.recheckWait()));
+        return waited.a() && waited.a0();
+    }
+
+    /** A digest and the server's own position right after it. */
+    record Read(ChunkDigest digest, GtidPosition ownPosition) {
+        static Read of(ServerSession s, TableShape shape, KeyRange range) throws SQLException {
+            ChunkDigest digest = s.checksum(shape, range);
+            return new Read(digest, s.ownPosition());
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.mitosis.verifier.internal;
+
+import dev.mitosis.connectors.time.Sleeper;
+
+import dev.mitosis.verifier.RowDifference;
+import dev.mitosis.verifier.VerifyListener;
+import dev.mitosis.verifier.VerifySettings;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Verifies one table chunk by chunk: seek the next boundary on A, checksum the chunk on both servers, re-check or
+ * narrow it, record it, checkpoint. The first chunk is open below and the last open above, so rows beyond either
+ * server's key range are compared too.
+ */
+public final class TableVerifier {
+
+    /** How often a busy server is waited for before the chunk is read anyway (the wait is a courtesy, not a gate). */
+    static final int MAX_BACKOFFS_PER_CHUNK = 20;
+
+    private final BothServers servers;
+    private final VerifySettings settings;
+    private final ChunkComparer comparer;
+    private final RowNarrower narrower;
+    private final ChunkSizer sizer;
+    private final VerifyListener listener;
+    private final Sleeper sleeper;
+
+    public TableVerifier(BothServers servers, VerifySettings settings, VerifyListener listener, Sleeper sleeper) {
+        this.servers = servers;
+        this.settings = settings;
+        this.comparer = new ChunkComparer(servers, settings);
+        this.narrower = new RowNarrower(servers, comparer);
+        this.sizer = new ChunkSizer(settings.chunkTargetMs(), settings.chunkMaxRows());
+        this.listener = listener;
+        this.sleeper = sleeper;
+    }
+
+    /**
+     * Runs chunks until the table is done or {@code keepGoing} turns false.
+     *
+     * @param checkpoint called after every finished chunk
+     * @param diffs      receives every differing row
+     */
+    public void run(TableShape shape, TableTally tally, BooleanSupplier keepGoing, Runnable checkpoint,
+                    Consumer<RowDifference> diffs) throws SQLException, InterruptedException {
+        while (!tally.finished() && keepGoing.getAsBoolean()) {
+            backOffWhileBusy();
+            Optional<KeyBound> lower = tally.after(shape);
+            int rows = tally.chunkRows();
+            Optional<ServerSession.Boundary> boundary =
+                    servers.a().nextBoundary(shape, new KeyRange(lower, Optional.empty()), rows);
+            // Fewer keys than asked: this is A's last chunk, so leave it open above for rows only A0 has.
+            Optional<KeyBound> upper = boundary.filter(b -> b.seen() >= rows).map(ServerSession.Boundary::key);
+            KeyRange range = new KeyRange(lower, upper);
+            long start = System.nanoTime();
+            ChunkComparer.Result result = comparer.compare(shape, range);
+            if (result.outcome() == ChunkComparer.Outcome.DIFFERENT) {
+                result = narrow(shape, range, result, tally, diffs);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            tally.chunkDone(result, upper, millis);
+            tally.chunkRows(sizer.next(rows, Math.max(result.a().millis(), result.a0().millis())));
+            checkpoint.run();
+            listener.chunkDone(shape.qualifiedName(), Math.max(result.a().rows(), result.a0().rows()), tally.rowsA(),
+                    tally.chunksCompared(), tally.chunkRows());
+        }
+    }
+
+    /**
+     * Lists the differing rows of a stably differing chunk. If none survives the row re-checks the difference was
+     * in flight, and the chunk is compared once more to say so.
+     */
+    private ChunkComparer.Result narrow(TableShape shape, KeyRange range, ChunkComparer.Result result, TableTally tally,
+                                        Consumer<RowDifference> diffs) throws SQLException {
+        RowNarrower.Outcome outcome = narrower.narrow(shape, range, d -> {
+            tally.difference(d);
+            diffs.accept(d);
+        });
+        if (!outcome.complete()) {
+            tally.narrowingIncomplete();
+        }
+        if (outcome.differences() > 0 || !outcome.complete()) {
+            return result;
+        }
+        ChunkComparer.Result again = comparer.compare(shape, range);
+        return again.outcome() == ChunkComparer.Outcome.DIFFERENT
+                ? new ChunkComparer.Result(ChunkComparer.Outcome.HOT, again.a(), again.a0(), again.rechecks(),
+                        "differs by chunk but no row difference holds still")
+                : again;
+    }
+
+    private void backOffWhileBusy() throws SQLException, InterruptedException {
+        for (int i = 0; i < MAX_BACKOFFS_PER_CHUNK; i++) {
+            BothServers.Both<Long> running = servers.run(ServerSession::threadsRunning);
+            long busiest = Math.max(running.a(), running.a0());
+            if (busiest <= settings.maxThreadsRunning()) {
+                return;
+            }
+            String who = running.a() >= running.a0() ? servers.a().serverName() : servers.a0().serverName();
+            listener.backingOff(who + " Threads_running " + busiest + " > " + settings.maxThreadsRunning());
+            sleeper.sleep(Duration.ofMillis(settings.chunkTargetMs()));
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package dev.mitosis.verifier.internal;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RowEncodingTest {
+
+    private static final Column ID = new Column("id", "bigint", "bigint(20) unsigned");
+    private static final Column NAME = new Column("name", "varchar", "varchar(10)");
+    private static final Column RATIO = new Column("ratio", "float", "float");
+
+    @Test
+    void everyTypeHasTheEncodingOfItsKind() {
+        assertThat(new Column("a", "decimal", "decimal(20,6)").kind()).isEqualTo(Column.Kind.EXACT_NUMBER);
+        assertThat(new Column("a", "double", "double").kind()).isEqualTo(Column.Kind.APPROXIMATE_NUMBER);
+        assertThat(new Column("a", "timestamp", "timestamp(3)").kind()).isEqualTo(Column.Kind.TEMPORAL);
+        assertThat(new Column("a", "json", "longtext").kind()).isEqualTo(Column.Kind.TEXT);
+        assertThat(new Column("a", "enum", "enum('x')").kind()).isEqualTo(Column.Kind.TEXT);
+        assertThat(new Column("a", "blob", "blob").kind()).isEqualTo(Column.Kind.BINARY);
+        assertThat(new Column("a", "geometry", "geometry").kind()).isEqualTo(Column.Kind.BINARY);
+        assertThat(new Column("a", "bit", "bit(3)").kind()).isEqualTo(Column.Kind.BIT);
+    }
+
+    @Test
+    void stringsAreComparedAsHexBytesAndNullIsMarked() {
+        assertThat(RowEncoding.columnText(NAME)).isEqualTo("CONCAT(LENGTH(`name`), ':', CAST(`name` AS BINARY))");
+        assertThat(RowEncoding.rowText(List.of(ID, NAME))).isEqualTo("CONCAT_WS(',', IFNULL(CAST(`id` AS CHAR), 'N'),"
+                + " IFNULL(CONCAT(LENGTH(`name`), ':', CAST(`name` AS BINARY)), 'N'))");
+    }
+
+    @Test
+    void floatsAreWidenedToDoubleSoTheirTextKeepsEveryBit() {
+        assertThat(RowEncoding.columnText(RATIO)).isEqualTo("CAST(CAST(`ratio` AS DOUBLE) AS CHAR)");
+        assertThat(RowEncoding.columnText(new Column("score", "double", "double"))).isEqualTo("CAST(`score` AS CHAR)");
+    }
+
+    @Test
+    void theChunkDigestIsANonLinearHashFoldedInTwo64BitHalves() {
+        TableShape shape = new TableShape("app", "t", List.of(ID, NAME), List.of(ID));
+        String sql = RowEncoding.chunkChecksumSql(shape, "1 = 1");
+        assertThat(sql).contains("SHA1(").contains("SUBSTRING(@mitosis_row_hash := SHA1(").contains("SUBSTRING(@mitosis_row_hash, 17, 16)")
+                .contains("BIT_XOR").contains("COUNT(*)").doesNotContain("CRC32").contains("FROM `app`.`t` WHERE 1 = 1");
+    }
+}
