@@ -15,10 +15,11 @@ import java.nio.file.Path;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The purge command without servers: usage errors exit 2 naming the value; a purge of a fleet whose servers cannot
+ * The purge command against a fleet where nothing answers (an IT because the broker reads wait out their timeout):
+ * usage errors exit 2 naming the value; a purge of a fleet whose servers cannot
  * be reached is refused (exit 1) naming every interlock, the unwired ones included, with one JSON line on stdout.
  */
-class PurgeCommandTest {
+class PurgeCommandUnreachableIT {
 
     @TempDir
     Path dir;
