@@ -2,7 +2,6 @@ package dev.mitosis.purger.internal;
 
 import dev.mitosis.purger.ServerSessions;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -12,13 +11,12 @@ import java.util.OptionalLong;
 public final class HeartbeatLagProbe implements LagProbe, AutoCloseable {
 
     private final String name;
-    private final ServerSessions replica;
+    private final ReusedSession replica;
     private final HeartbeatWriter writer;
-    private Connection connection;
 
     public HeartbeatLagProbe(String name, ServerSessions replica, HeartbeatWriter writer) {
         this.name = name;
-        this.replica = replica;
+        this.replica = new ReusedSession(replica);
         this.writer = writer;
     }
 
@@ -33,16 +31,11 @@ public final class HeartbeatLagProbe implements LagProbe, AutoCloseable {
         if (written < 0) {
             return OptionalLong.empty();
         }
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = replica.open();
-            }
-            try (PreparedStatement ps = connection.prepareStatement(
-                    "SELECT written_at_ms FROM `_mitosis`.`heartbeat` WHERE server_name = ?")) {
-                ps.setString(1, writer.serverName());
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? OptionalLong.of(Math.max(0, written - rs.getLong(1))) : OptionalLong.empty();
-                }
+        try (PreparedStatement ps = replica.get().prepareStatement(
+                "SELECT written_at_ms FROM `_mitosis`.`heartbeat` WHERE server_name = ?")) {
+            ps.setString(1, writer.serverName());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(Math.max(0, written - rs.getLong(1))) : OptionalLong.empty();
             }
         } catch (SQLException e) {
             // The schema may not have replicated yet: no heartbeat there is "cannot tell", not an error.
@@ -55,14 +48,7 @@ public final class HeartbeatLagProbe implements LagProbe, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
-        connection = null;
+    public void close() {
+        replica.close();
     }
 }

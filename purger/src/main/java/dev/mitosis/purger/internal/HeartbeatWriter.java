@@ -4,7 +4,6 @@ import dev.mitosis.purger.ServerSessions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -22,16 +21,15 @@ public final class HeartbeatWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeartbeatWriter.class);
 
-    private final ServerSessions sessions;
+    private final ReusedSession session;
     private final String serverName;
     private final Clock clock;
-    private Connection connection;
     private volatile long lastWrittenMs = -1;
     private volatile long lastSuccessMs = -1;
     private boolean failing;
 
     public HeartbeatWriter(ServerSessions sessions, String serverName, Clock clock) {
-        this.sessions = sessions;
+        this.session = new ReusedSession(sessions);
         this.serverName = serverName;
         this.clock = clock;
     }
@@ -45,10 +43,7 @@ public final class HeartbeatWriter implements AutoCloseable {
     public synchronized void beat() {
         long now = clock.millis();
         try {
-            if (connection == null || connection.isClosed()) {
-                connection = sessions.open();
-            }
-            try (PreparedStatement ps = connection.prepareStatement("INSERT INTO `_mitosis`.`heartbeat`"
+            try (PreparedStatement ps = session.get().prepareStatement("INSERT INTO `_mitosis`.`heartbeat`"
                     + " (server_name, written_at_ms) VALUES (?, ?)"
                     + " ON DUPLICATE KEY UPDATE written_at_ms = VALUES(written_at_ms)")) {
                 ps.setString(1, serverName);
@@ -66,7 +61,7 @@ public final class HeartbeatWriter implements AutoCloseable {
                 LOG.warn("event=heartbeat_failed server={} error=\"{}\"", serverName, e.getMessage());
                 failing = true;
             }
-            closeQuietly();
+            session.close();
         }
     }
 
@@ -81,19 +76,8 @@ public final class HeartbeatWriter implements AutoCloseable {
         return last < 0 ? Long.MAX_VALUE : clock.millis() - last;
     }
 
-    private void closeQuietly() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
-        connection = null;
-    }
-
     @Override
-    public synchronized void close() {
-        closeQuietly();
+    public void close() {
+        session.close();
     }
 }

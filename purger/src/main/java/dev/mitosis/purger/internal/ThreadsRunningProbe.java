@@ -2,7 +2,6 @@ package dev.mitosis.purger.internal;
 
 import dev.mitosis.purger.ServerSessions;
 
-import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -10,24 +9,18 @@ import java.sql.Statement;
 /** The purged server's {@code Threads_running}: how busy foreground traffic keeps it (gh-ost's max-load). */
 public final class ThreadsRunningProbe implements LoadProbe, AutoCloseable {
 
-    private final ServerSessions sessions;
-    private Connection connection;
+    private final ReusedSession session;
 
     public ThreadsRunningProbe(ServerSessions sessions) {
-        this.sessions = sessions;
+        this.session = new ReusedSession(sessions);
     }
 
     /** Threads_running now. */
     @Override
     public synchronized long threadsRunning() throws SQLException {
-        try {
-            if (connection == null || connection.isClosed()) {
-                connection = sessions.open();
-            }
-            try (Statement s = connection.createStatement();
-                 ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_running'")) {
-                return rs.next() ? rs.getLong(2) : 0;
-            }
+        try (Statement s = session.get().createStatement();
+             ResultSet rs = s.executeQuery("SHOW GLOBAL STATUS LIKE 'Threads_running'")) {
+            return rs.next() ? rs.getLong(2) : 0;
         } catch (SQLException e) {
             close();
             throw e;
@@ -35,14 +28,7 @@ public final class ThreadsRunningProbe implements LoadProbe, AutoCloseable {
     }
 
     @Override
-    public synchronized void close() {
-        try {
-            if (connection != null) {
-                connection.close();
-            }
-        } catch (SQLException ignored) {
-            // already broken
-        }
-        connection = null;
+    public void close() {
+        session.close();
     }
 }
