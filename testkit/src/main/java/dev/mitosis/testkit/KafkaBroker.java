@@ -176,26 +176,13 @@ public final class KafkaBroker implements AutoCloseable {
         config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "2000");
         config.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "200");
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(config)) {
-            while (System.nanoTime() < deadline) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("Kafka broker exited during start; log " + log() + ":\n"
-                            + ProcessFiles.tail(log(), 30));
+            process.awaitReady("Kafka broker on " + bootstrapServers(), START_TIMEOUT, Duration.ofMillis(100), () -> {
+                if (admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
+                    throw new IllegalStateException("no broker registered yet");
                 }
-                try {
-                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
-                            .nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
-                        return;
-                    }
-                } catch (Exception notYet) {
-                    MariaDbServer.pause(Duration.ofMillis(100));
-                }
-            }
+            }, log());
         }
-        process.kill();
-        throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " not ready within " + START_TIMEOUT
-                + "; log:\n" + ProcessFiles.tail(log(), 30));
     }
 
     @Override

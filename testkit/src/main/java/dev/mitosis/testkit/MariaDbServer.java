@@ -80,7 +80,9 @@ public final class MariaDbServer implements AutoCloseable {
         }
         List<String> command = MariaDbOptions.serverCommand(this, binaries, fresh ? Optional.of(writeInitFile()) : Optional.empty());
         OwnedProcess process = OwnedProcess.spawn(command, log(), pidFile(), identity(), Map.of(), detached);
-        awaitAcceptingConnections(process);
+        process.awaitReady(name + ": mariadbd on port " + port, START_TIMEOUT, Duration.ofMillis(50), () -> {
+            DriverManager.getConnection(jdbcUrl("") + "&connectTimeout=1000", ADMIN_USER, adminPassword).close();
+        }, log());
         if (fresh) {
             deleteQuietly(dir.resolve("init.sql"));
         }
@@ -273,26 +275,6 @@ public final class MariaDbServer implements AutoCloseable {
                 "GRANT ALL PRIVILEGES ON *.* TO " + account + " WITH GRANT OPTION;",
                 "");
         return writePrivate(dir.resolve("init.sql"), sql);
-    }
-
-    private void awaitAcceptingConnections(OwnedProcess process) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        SQLException last = null;
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(name + ": mariadbd exited during start; log " + log() + ":\n"
-                        + ProcessFiles.tail(log(), 25));
-            }
-            try (Connection c = DriverManager.getConnection(jdbcUrl("") + "&connectTimeout=1000", ADMIN_USER, adminPassword)) {
-                return;
-            } catch (SQLException e) {
-                last = e;
-            }
-            pause(Duration.ofMillis(50));
-        }
-        process.kill();
-        throw new IllegalStateException(name + ": no connection on port " + port + " within " + START_TIMEOUT
-                + " (last error: " + (last == null ? "none" : last.getMessage()) + "); log:\n" + ProcessFiles.tail(log(), 25));
     }
 
     /** The password of an initialized server is the one it was created with; a new one is given or random. */

@@ -96,6 +96,37 @@ public final class OwnedProcess {
         }
     }
 
+    /** What tells that a starting server serves; it throws while it does not yet. */
+    @FunctionalInterface
+    public interface ReadinessProbe {
+        void check() throws Exception;
+    }
+
+    /**
+     * Waits, bounded, until {@code probe} passes. Fails at once if the process exits, and kills it if it is not
+     * ready in time; either failure names {@code what} and shows the tail of {@code log}.
+     */
+    public void awaitReady(String what, Duration timeout, Duration interval, ReadinessProbe probe, Path log) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Exception last = null;
+        while (System.nanoTime() < deadline) {
+            if (!isAlive()) {
+                throw new IllegalStateException(what + " exited during start; log " + log + ":\n"
+                        + ProcessFiles.tail(log, 30));
+            }
+            try {
+                probe.check();
+                return;
+            } catch (Exception notYet) {
+                last = notYet;
+            }
+            MariaDbServer.pause(interval);
+        }
+        kill();
+        throw new IllegalStateException(what + " not ready within " + timeout + " (last error: "
+                + (last == null ? "none" : last.getMessage()) + "); log:\n" + ProcessFiles.tail(log, 30));
+    }
+
     /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. Returns once it is gone. */
     public void terminate(Duration grace) {
         if (!isAlive()) {
