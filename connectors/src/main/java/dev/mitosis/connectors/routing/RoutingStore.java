@@ -1,5 +1,6 @@
 package dev.mitosis.connectors.routing;
 
+import dev.mitosis.connectors.kafka.CompactedTopic;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,20 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.TopicConfig;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The routing topics: the shard map (one key, every epoch in order) and the clients' acknowledgements (keyed by
@@ -52,32 +42,8 @@ public final class RoutingStore {
 
     /** Creates the two topics if they are missing; compacted, so the latest map and each client's ack stay forever. */
     public void ensureTopics() {
-        try (Admin admin = clients.newAdmin("mitosis-routing-admin")) {
-            Set<String> existing = admin.listTopics().names().get(timeout.toSeconds(), TimeUnit.SECONDS);
-            int brokers = admin.describeCluster().nodes().get(timeout.toSeconds(), TimeUnit.SECONDS).size();
-            short replicas = (short) Math.min(3, brokers);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : List.of(clients.topics().shardMap(), clients.topics().routingAcks())) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, 1, replicas).configs(Map.of(
-                            TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.max(1, replicas - 1)))));
-                }
-            }
-            if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(timeout.toSeconds(), TimeUnit.SECONDS);
-            }
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("cannot create the routing topics: " + e.getCause().getMessage(), e);
-            }
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Kafka at " + clients.settings().bootstrapServersProperty()
-                    + " did not answer within " + timeout.toSeconds() + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        topic(clients.topics().shardMap()).ensureExists();
+        topic(clients.topics().routingAcks()).ensureExists();
     }
 
     /** The newest published shard map, if any was published. */
@@ -116,28 +82,16 @@ public final class RoutingStore {
     }
 
     private <T> List<T> readAll(String topic, Class<T> type) {
-        TopicPartition partition = new TopicPartition(topic, 0);
         List<T> values = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                clients.consumerProperties("mitosis-routing-reader-" + System.nanoTime(), "mitosis-routing-reader"))) {
-            if (consumer.partitionsFor(topic, timeout).isEmpty()) {
-                return values;
-            }
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition), timeout).get(partition);
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (consumer.position(partition, timeout) < end) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + topic + " to its end within " + timeout.toSeconds() + " s");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-                    if (record.value() != null) {
-                        values.add(RoutingJson.read(record.value(), type));
-                    }
-                }
+        for (CompactedTopic.Entry entry : topic(topic).readAll()) {
+            if (entry.value() != null) {
+                values.add(RoutingJson.read(entry.value(), type));
             }
         }
         return values;
+    }
+
+    private CompactedTopic topic(String name) {
+        return new CompactedTopic(clients, name, timeout);
     }
 }
