@@ -4,6 +4,7 @@ import dev.mitosis.connectors.kafka.CompactedTopic;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,7 +64,8 @@ public final class RoutingStore {
 
     /**
      * Publishes {@code next} if the newest map is still {@code expectedEpoch} (0: none yet), in a transaction whose
-     * fixed id fences any other publisher started since: of two flips at once, at most one commits.
+     * fixed id fences any other publisher started since: of two flips at once, at most one commits. The map's
+     * {@code publishedAt} is stamped once the producer is ready, so clients' switch times measure from the write.
      */
     public void publish(ShardMapVersion next, long expectedEpoch) {
         Properties props = clients.producerProperties("mitosis-routing-publisher");
@@ -76,7 +78,8 @@ public final class RoutingStore {
                         + expectedEpoch + "; nothing was published, look at `mitosis flip status` and retry");
             }
             producer.beginTransaction();
-            producer.send(new ProducerRecord<>(clients.topics().shardMap(), SHARD_MAP_KEY, RoutingJson.write(next)));
+            producer.send(new ProducerRecord<>(clients.topics().shardMap(), SHARD_MAP_KEY,
+                    RoutingJson.write(next.publishedAt(Instant.now()))));
             producer.commitTransaction();
         }
     }

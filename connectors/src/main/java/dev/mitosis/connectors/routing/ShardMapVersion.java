@@ -2,6 +2,7 @@ package dev.mitosis.connectors.routing;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.math.BigInteger;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -33,6 +34,11 @@ public record ShardMapVersion(long epoch, int modulus, List<ShardEndpoint> shard
             }
         }
         shards = List.copyOf(shards);
+    }
+
+    /** This map stamped with the moment it is written to the topic. */
+    public ShardMapVersion publishedAt(Instant at) {
+        return new ShardMapVersion(epoch, modulus, shards, at.toString(), reason, forced, gates);
     }
 
     /** The route of a signed uid (floor modulo: negative uids included). */

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +59,10 @@ public final class ShardRouter implements AutoCloseable {
         this.clients = clients;
         this.clientId = clientId;
         this.clock = clock;
-        this.consumer = new KafkaConsumer<>(clients.consumerProperties("mitosis-router-" + clientId, clientId));
+        // A new map becomes visible at its transaction's commit marker, which does not wake a waiting fetch:
+        // the broker's default 500 ms fetch wait would be most of a client's switch time.
+        this.consumer = new KafkaConsumer<>(KafkaClients.with(clients.consumerProperties("mitosis-router-" + clientId,
+                clientId), Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "50")));
         this.producer = clients.newProducer(clientId);
         this.follower = new Thread(this::follow, "mitosis-router-" + clientId);
         this.follower.setDaemon(true);

@@ -1,10 +1,17 @@
 package dev.mitosis.ops.purge;
 
 import dev.mitosis.connectors.routing.GateRecord;
+import dev.mitosis.connectors.routing.RoutingAck;
 import dev.mitosis.connectors.routing.RoutingStore;
 import dev.mitosis.connectors.routing.ShardMapVersion;
 import dev.mitosis.purger.Interlock;
 import dev.mitosis.purger.InterlockResult;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -18,8 +25,18 @@ final class FlipRecordedInterlock {
     private FlipRecordedInterlock() {
     }
 
-    /** (1) routing is by uid % 2n. */
-    static Interlock flipRecorded(Supplier<Optional<ShardMapVersion>> latest, int newShards) {
+    /**
+     * How recently a router client must have been seen to count as live: twelve of its 5 s heartbeats, the same
+     * window `mitosis flip status` uses by default.
+     */
+    static final Duration LIVE_CLIENT_WINDOW = Duration.ofSeconds(60);
+
+    /**
+     * (1) routing is by uid % 2n, and every router client seen within {@link #LIVE_CLIENT_WINDOW} acknowledged that
+     * epoch: a live client still on the old map would write rows the purge then deletes.
+     */
+    static Interlock flipRecorded(Supplier<Optional<ShardMapVersion>> latest, Supplier<Collection<RoutingAck>> acks,
+                                  Clock clock, int newShards) {
         String name = "flip recorded";
         return new Named(name, () -> {
             Optional<ShardMapVersion> map = latest.get();
@@ -30,8 +47,25 @@ final class FlipRecordedInterlock {
                 return InterlockResult.refused(name, "routing is by uid % " + map.get().modulus() + " (epoch "
                         + map.get().epoch() + "): run `mitosis flip --to " + newShards + "` first");
             }
-            return InterlockResult.holds(name, "epoch " + map.get().epoch() + " routes by uid % " + newShards
-                    + " since " + map.get().publishedAt());
+            long epoch = map.get().epoch();
+            Instant liveSince = clock.instant().minus(LIVE_CLIENT_WINDOW);
+            List<String> behind = new ArrayList<>();
+            int live = 0;
+            for (RoutingAck ack : acks.get()) {
+                if (Instant.parse(ack.seenAt()).isAfter(liveSince)) {
+                    live++;
+                    if (ack.epoch() < epoch) {
+                        behind.add(ack.clientId() + " (epoch " + ack.epoch() + ", host " + ack.host() + ")");
+                    }
+                }
+            }
+            if (!behind.isEmpty()) {
+                return InterlockResult.refused(name, "epoch " + epoch + " is published but router clients seen in the last "
+                        + LIVE_CLIENT_WINDOW.toSeconds() + " s have not applied it: " + String.join(", ", behind)
+                        + "; see `mitosis flip status`");
+            }
+            return InterlockResult.holds(name, "epoch " + epoch + " routes by uid % " + newShards
+                    + " since " + map.get().publishedAt() + "; applied by all " + live + " live router client(s)");
         });
     }
 

@@ -9,6 +9,7 @@ import dev.mitosis.purger.Interlock;
 import dev.mitosis.purger.NotWiredInterlock;
 import dev.mitosis.purger.ReplicationCutInterlock;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -26,7 +27,7 @@ final class PurgeInterlocks {
     static List<Interlock> forPair(Pair pair, int newShards, RoutingStore routing) {
         Supplier<Optional<ShardMapVersion>> shardMap = FlipRecordedInterlock.latestOf(routing);
         return List.of(
-                FlipRecordedInterlock.flipRecorded(shardMap, newShards),
+                FlipRecordedInterlock.flipRecorded(shardMap, () -> routing.acks().values(), Clock.systemUTC(), newShards),
                 new ReplicationCutInterlock(endpoint(pair.a()), endpoint(pair.a0())),
                 new NotWiredInterlock("no misrouted writes over purge.quiet.window.ms", "capture"),
                 new NotWiredInterlock("capture healthy and caught up", "capture"),
