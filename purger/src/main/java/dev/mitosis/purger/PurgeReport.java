@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param tables      per table, in plan order
  * @param rowsDeleted rows deleted by this run
  * @param elapsedMs   the run's time
+ * @param archive     whether capture was seen to archive every delete of the run
  */
 public record PurgeReport(Outcome outcome, String reason, List<InterlockResult> interlocks, PurgePlan plan,
-                          List<TableResult> tables, long rowsDeleted, long elapsedMs) {
+                          List<TableResult> tables, long rowsDeleted, long elapsedMs, ArchiveCheck archive) {
 
     /** How a run ended. */
     public enum Outcome {
@@ -35,7 +36,13 @@ public record PurgeReport(Outcome outcome, String reason, List<InterlockResult> 
     public PurgeReport {
         Objects.requireNonNull(outcome, "outcome");
         Objects.requireNonNull(reason, "reason");
+        Objects.requireNonNull(archive, "archive");
         interlocks = List.copyOf(interlocks);
         tables = List.copyOf(tables);
+    }
+
+    /** The same report with the end-of-run archive check. */
+    public PurgeReport withArchive(ArchiveCheck check) {
+        return new PurgeReport(outcome, reason, interlocks, plan, tables, rowsDeleted, elapsedMs, check);
     }
 }

@@ -5,25 +5,30 @@ import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.PurgeKeys;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
  * How gently one purge runs: the {@code purge} section of mitosis.yaml ({@link PurgeKeys}), checked.
  *
- * @param chunkTargetMs       the time one chunk transaction should take
- * @param chunkInitialRows    the first chunk's size, before sizes adapt
- * @param chunkMaxRows        the largest chunk
- * @param maxRowsPerSecond    the rows/s cap, 0 for none; a tunable (pause file, command option)
- * @param pauseReplicaLagMs   replica lag above which the purge pauses
- * @param abortReplicaLagMs   replica lag above which the purge stops
- * @param pauseThreadsRunning Threads_running above which the purge pauses
- * @param abortThreadsRunning Threads_running above which the purge stops
- * @param quietWindowMs       how long the stream must show no misrouted write before a purge
- * @param pauseFile           the operator's control file, if any
+ * @param chunkTargetMs         the time one chunk transaction should take
+ * @param chunkInitialRows      the first chunk's size, before sizes adapt
+ * @param chunkMaxRows          the largest chunk
+ * @param maxRowsPerSecond      the rows/s cap, 0 for none; a tunable (pause file, command option)
+ * @param pauseReplicaLagMs     replica lag above which the purge pauses
+ * @param abortReplicaLagMs     replica lag above which the purge stops
+ * @param pauseThreadsRunning   Threads_running above which the purge pauses
+ * @param abortThreadsRunning   Threads_running above which the purge stops
+ * @param quietWindowMs         how long the stream must show no misrouted write before a purge
+ * @param pauseFile             the operator's control file, if any
+ * @param maxCaptureLagMs       capture lag above which the purge does not start, and pauses
+ * @param captureStatusMaxAgeMs a capture status older than this tells nothing about capture now
+ * @param archiveWaitMs         how long the end of a run waits for capture to archive the last delete
  */
 public record PurgeSettings(long chunkTargetMs, int chunkInitialRows, int chunkMaxRows, long maxRowsPerSecond,
                             long pauseReplicaLagMs, long abortReplicaLagMs, int pauseThreadsRunning,
-                            int abortThreadsRunning, long quietWindowMs, Optional<Path> pauseFile) {
+                            int abortThreadsRunning, long quietWindowMs, Optional<Path> pauseFile,
+                            long maxCaptureLagMs, long captureStatusMaxAgeMs, long archiveWaitMs) {
 
     /** Checks the cross-key rules the single-key validators cannot: each abort threshold above its pause one. */
     public PurgeSettings {
@@ -37,6 +42,10 @@ public record PurgeSettings(long chunkTargetMs, int chunkInitialRows, int chunkM
         }
         if (chunkInitialRows < 1 || chunkMaxRows < 1 || chunkTargetMs < 1 || maxRowsPerSecond < 0) {
             throw new IllegalArgumentException("chunk sizes and the chunk target must be positive, the rate >= 0");
+        }
+        if (quietWindowMs < 0 || maxCaptureLagMs < 0 || captureStatusMaxAgeMs < 1 || archiveWaitMs < 0) {
+            throw new IllegalArgumentException("the quiet window, capture lag, status age and archive wait must be"
+                    + " >= 0 (the status age > 0)");
         }
         pauseFile = pauseFile == null ? Optional.empty() : pauseFile;
     }
@@ -66,30 +75,66 @@ public record PurgeSettings(long chunkTargetMs, int chunkInitialRows, int chunkM
                 values.getInt(PurgeKeys.MAX_THREADS_RUNNING),
                 values.getInt(PurgeKeys.ABORT_THREADS_RUNNING),
                 values.getLong(PurgeKeys.QUIET_WINDOW_MS),
-                pauseFile);
+                pauseFile,
+                values.getLong(PurgeKeys.MAX_CAPTURE_LAG_MS),
+                values.getLong(PurgeKeys.CAPTURE_STATUS_MAX_AGE_MS),
+                values.getLong(PurgeKeys.ARCHIVE_WAIT_MS));
+    }
+
+    /** The capture lag above which the purge does not start, and pauses. */
+    public Duration maxCaptureLag() {
+        return Duration.ofMillis(maxCaptureLagMs);
+    }
+
+    /** The age beyond which a capture status tells nothing. */
+    public Duration captureStatusMaxAge() {
+        return Duration.ofMillis(captureStatusMaxAgeMs);
+    }
+
+    /** The quiet window for misrouted writes. */
+    public Duration quietWindow() {
+        return Duration.ofMillis(quietWindowMs);
     }
 
     /** The same settings with another rows/s cap (the command's {@code --max-rows-per-second}). */
     public PurgeSettings withMaxRowsPerSecond(long rowsPerSecond) {
         return new PurgeSettings(chunkTargetMs, chunkInitialRows, chunkMaxRows, rowsPerSecond, pauseReplicaLagMs,
-                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile);
+                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile,
+                maxCaptureLagMs, captureStatusMaxAgeMs, archiveWaitMs);
     }
 
     /** The same settings with a control file. */
     public PurgeSettings withPauseFile(Path file) {
         return new PurgeSettings(chunkTargetMs, chunkInitialRows, chunkMaxRows, maxRowsPerSecond, pauseReplicaLagMs,
-                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, Optional.of(file));
+                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, Optional.of(file),
+                maxCaptureLagMs, captureStatusMaxAgeMs, archiveWaitMs);
     }
 
     /** The same settings with other replica-lag thresholds. */
     public PurgeSettings withReplicaLagMs(long pauseMs, long abortMs) {
         return new PurgeSettings(chunkTargetMs, chunkInitialRows, chunkMaxRows, maxRowsPerSecond, pauseMs,
-                abortMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile);
+                abortMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile,
+                maxCaptureLagMs, captureStatusMaxAgeMs, archiveWaitMs);
     }
 
     /** The same settings with other chunk sizes. */
     public PurgeSettings withChunks(long targetMs, int initialRows, int maxRows) {
         return new PurgeSettings(targetMs, initialRows, maxRows, maxRowsPerSecond, pauseReplicaLagMs,
-                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile);
+                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile,
+                maxCaptureLagMs, captureStatusMaxAgeMs, archiveWaitMs);
+    }
+
+    /** The same settings with other capture bounds: lag, status age, the end-of-run archive wait. */
+    public PurgeSettings withCapture(long maxLagMs, long statusMaxAgeMs, long archiveWaitMillis) {
+        return new PurgeSettings(chunkTargetMs, chunkInitialRows, chunkMaxRows, maxRowsPerSecond, pauseReplicaLagMs,
+                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, quietWindowMs, pauseFile,
+                maxLagMs, statusMaxAgeMs, archiveWaitMillis);
+    }
+
+    /** The same settings with another quiet window. */
+    public PurgeSettings withQuietWindowMs(long windowMs) {
+        return new PurgeSettings(chunkTargetMs, chunkInitialRows, chunkMaxRows, maxRowsPerSecond, pauseReplicaLagMs,
+                abortReplicaLagMs, pauseThreadsRunning, abortThreadsRunning, windowMs, pauseFile,
+                maxCaptureLagMs, captureStatusMaxAgeMs, archiveWaitMs);
     }
 }

@@ -5,6 +5,8 @@ import dev.mitosis.connectors.time.Sleeper;
 import dev.mitosis.connectors.shard.ResiduePredicates;
 import dev.mitosis.connectors.sql.SqlFragment;
 import dev.mitosis.connectors.topology.TableRule;
+import dev.mitosis.purger.internal.ArchiveWaiter;
+import dev.mitosis.purger.internal.CaptureLagProbe;
 import dev.mitosis.purger.internal.ChunkDeleter;
 import dev.mitosis.purger.internal.ChunkSizer;
 import dev.mitosis.purger.internal.CheckpointStore;
@@ -44,7 +46,8 @@ import java.util.function.BiFunction;
 
 /**
  * Purges one new shard: deletes, table by table and chunk by chunk, every row of the residue its sibling keeps,
- * behind interlocks, throttled by replica lag and load, checkpointed per chunk so a kill at any instant resumes.
+ * behind interlocks, throttled by replica lag, load and capture lag, checkpointed per chunk so a kill at any instant
+ * resumes. At the end it waits, bounded, to see capture archive the last delete ({@link ArchiveCheck}).
  *
  * <p>Lifecycle {@code NEW → STARTING → RUNNING → DRAINING → STOPPED | FAILED}, moved by compare-and-set. One run
  * per instance. {@link #stop()} (from a signal handler) ends the run after the chunk in flight, which is
@@ -68,6 +71,7 @@ public final class Purger {
     private final List<Interlock> interlocks;
     private final List<ReplicaEndpoint> replicas;
     private final PurgeListener listener;
+    private final Optional<CaptureStatusSource> capture;
     private final Clock clock;
     private final Sleeper sleeper;
     private final AtomicReference<State> state = new AtomicReference<>(State.NEW);
@@ -84,6 +88,7 @@ public final class Purger {
         this.interlocks = List.copyOf(b.interlocks);
         this.replicas = List.copyOf(b.replicas);
         this.listener = b.listener;
+        this.capture = Optional.ofNullable(b.capture);
         this.clock = b.clock;
         this.sleeper = b.sleeper;
         this.pacer = new RatePacer(clock, settings.maxRowsPerSecond());
@@ -117,6 +122,20 @@ public final class Purger {
             InterlockResult result;
             try {
                 result = interlock.check();
+            } catch (RuntimeException e) {
+                result = InterlockResult.refused(interlock.name(), "cannot check: " + e.getMessage());
+            }
+            results.add(result);
+        }
+        return results;
+    }
+
+    private List<InterlockResult> checkInterlocksDuringRun() {
+        List<InterlockResult> results = new ArrayList<>();
+        for (Interlock interlock : interlocks) {
+            InterlockResult result;
+            try {
+                result = interlock.checkDuringRun();
             } catch (RuntimeException e) {
                 result = InterlockResult.refused(interlock.name(), "cannot check: " + e.getMessage());
             }
@@ -175,10 +194,24 @@ public final class Purger {
             state.set(State.STOPPED);
             String reason = "refused: " + String.join("; ", refused.stream().map(InterlockResult::toString).toList());
             LOG.warn("event=purge_refused shard={} reason=\"{}\"", target.newShard(), reason);
-            return new PurgeReport(PurgeReport.Outcome.REFUSED, reason, checked, null, List.of(), 0, 0);
+            return new PurgeReport(PurgeReport.Outcome.REFUSED, reason, checked, null, List.of(), 0, 0,
+                    ArchiveCheck.notArchived("", "refused: nothing deleted"));
         }
         Run run = new Run(startMs, checked);
-        return run.execute();
+        PurgeReport report = run.execute();
+        return report.withArchive(archiveCheck());
+    }
+
+    /** After the run's last delete committed: has capture archived it? Only a status seen covering it says yes. */
+    private ArchiveCheck archiveCheck() {
+        if (capture.isEmpty()) {
+            return ArchiveCheck.notArchived("", "no capture status was given to this purge");
+        }
+        ArchiveCheck check = new ArchiveWaiter(target.serverName(), target.sessions(), capture.get(), clock, sleeper)
+                .await(java.time.Duration.ofMillis(settings.archiveWaitMs()));
+        LOG.info("event=purge_archive shard={} archived={} position={} reason=\"{}\"", target.newShard(),
+                check.archived(), check.position(), check.reason());
+        return check;
     }
 
     /** One run's moving parts, closed in order when it ends. */
@@ -216,7 +249,10 @@ public final class Purger {
                     probes.add(new HeartbeatLagProbe(replica.name(), replica.sessions(), heartbeat));
                 }
                 observer = new ThrottleObserver(settings, List.<LagProbe>copyOf(probes), load, heartbeat::ageMs,
-                        settings.pauseFile().map(ControlFile::new), pacer, listener, clock);
+                        settings.pauseFile().map(ControlFile::new),
+                        capture.map(source -> new CaptureLagProbe(target.serverName(), source,
+                                settings.captureStatusMaxAge(), settings.maxCaptureLag(), clock)),
+                        pacer, listener, clock);
                 ThrottleObserver sampling = observer;
                 scheduler.scheduleWithFixedDelay(() -> {
                     heartbeat.beat();
@@ -309,7 +345,7 @@ public final class Purger {
                 return;
             }
             lastInterlockCheckMs = now;
-            for (InterlockResult result : checkInterlocks()) {
+            for (InterlockResult result : checkInterlocksDuringRun()) {
                 if (!result.holds()) {
                     checked.add(result);
                     throw new PurgeAbortedException("interlock no longer holds: " + result);
@@ -324,7 +360,8 @@ public final class Purger {
         }
 
         private PurgeReport report(PurgeReport.Outcome outcome, String reason) {
-            return new PurgeReport(outcome, reason, checked, plan, results, deleted.get(), clock.millis() - startMs);
+            return new PurgeReport(outcome, reason, checked, plan, results, deleted.get(), clock.millis() - startMs,
+                    ArchiveCheck.notArchived("", "not checked yet"));
         }
     }
 
@@ -339,6 +376,7 @@ public final class Purger {
         private List<Interlock> interlocks = List.of();
         private List<ReplicaEndpoint> replicas = List.of();
         private PurgeListener listener = PurgeListener.NONE;
+        private CaptureStatusSource capture;
         private Clock clock = Clock.systemUTC();
         private Sleeper sleeper = Sleeper.SYSTEM;
 
@@ -380,6 +418,16 @@ public final class Purger {
         /** Who hears about progress. */
         public Builder listener(PurgeListener value) {
             this.listener = Objects.requireNonNull(value);
+            return this;
+        }
+
+        /**
+         * Capture's status of the target server: the throttle pauses while capture lags or cannot be told, and the
+         * end of a run waits to see it archive the last delete. Without it neither happens and no run is reported
+         * archived.
+         */
+        public Builder capture(CaptureStatusSource value) {
+            this.capture = Objects.requireNonNull(value);
             return this;
         }
 

@@ -90,12 +90,14 @@ class PurgeIT {
         long onA0 = count(pair.a0(), "accounts");
 
         PurgeReport report = purger(pair.a(), 0).interlocks(List.of(cutInterlock(),
-                new NotWiredInterlock("flip recorded", "routing"),
-                new NotWiredInterlock("capture caught up", "capture"))).build().run();
+                new CaptureCaughtUpInterlock(pair.a().name(), java.util.Optional::empty, Duration.ofSeconds(10),
+                        Duration.ofSeconds(5), java.time.Clock.systemUTC()))).build().run();
 
         assertThat(report.outcome()).isEqualTo(PurgeReport.Outcome.REFUSED);
         assertThat(report.reason()).contains("replication cut", "p0-a replicates from p0-a0",
-                "p0-a0 replicates from p0-a", "flip recorded", "needs routing: not wired", "capture caught up");
+                "p0-a0 replicates from p0-a", "capture healthy and caught up: REFUSED (capture of p0-a has published"
+                        + " no status");
+        assertThat(report.archive().archived()).isFalse();
         assertThat(report.rowsDeleted()).isZero();
         assertThat(count(pair.a(), "accounts")).isEqualTo(onA);
         assertThat(count(pair.a0(), "accounts")).isEqualTo(onA0);

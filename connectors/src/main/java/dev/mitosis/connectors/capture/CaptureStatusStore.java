@@ -65,7 +65,8 @@ public final class CaptureStatusStore implements AutoCloseable {
         }
     }
 
-    static CaptureStatus read(byte[] value) {
+    /** Reads one record value of the status topic. */
+    public static CaptureStatus read(byte[] value) {
         try {
             return MAPPER.readValue(value, CaptureStatus.class);
         } catch (IOException e) {

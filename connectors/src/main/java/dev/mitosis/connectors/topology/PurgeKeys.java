@@ -27,6 +27,9 @@ public final class PurgeKeys {
     public static final String ABORT_THREADS_RUNNING = "abort.threads.running";
     public static final String QUIET_WINDOW_MS = "quiet.window.ms";
     public static final String PAUSE_FILE = "pause.file";
+    public static final String MAX_CAPTURE_LAG_MS = "max.capture.lag.ms";
+    public static final String CAPTURE_STATUS_MAX_AGE_MS = "capture.status.max.age.ms";
+    public static final String ARCHIVE_WAIT_MS = "archive.wait.ms";
 
     private PurgeKeys() {
     }
@@ -56,11 +59,25 @@ public final class PurgeKeys {
                         "The purge stops (exit 1, after its last checkpoint) when Threads_running exceeds this. "
                                 + "Must be above purge.max.threads.running.")
                 .define(QUIET_WINDOW_MS, Type.LONG, 600_000L, Range.between(0, 86_400_000), Importance.HIGH,
-                        "How long the change stream must show no write to a uid the shard does not own before a "
-                                + "purge may start (small in the sandbox config).")
+                        "How long the change stream of the purged server must show no local write to a uid its new "
+                                + "shard does not own (a misrouted write) before a purge may start or go on; also the "
+                                + "least time from the flip to the purge (small in the sandbox config).")
                 .define(PAUSE_FILE, Type.STRING, null, NonEmpty.described("a file path"), Importance.MEDIUM,
                         "A control file read every 100 ms while a purge runs: a line 'pause' pauses it, "
                                 + "'rate=N' sets the rows/s cap; removing the line resumes. Each change is logged "
-                                + "with its old and new value.");
+                                + "with its old and new value.")
+                .define(MAX_CAPTURE_LAG_MS, Type.LONG, 5_000L, Range.between(0, 3_600_000), Importance.HIGH,
+                        "The purge starts only while capture of the purged server lags at most this behind its "
+                                + "binlog, and pauses while it lags more: every delete's before-image must reach the "
+                                + "archive (the change stream) before more rows go.")
+                .define(CAPTURE_STATUS_MAX_AGE_MS, Type.LONG, 10_000L, Range.between(1_000, 3_600_000),
+                        Importance.LOW,
+                        "A capture status older than this says nothing about capture now: the purge refuses to "
+                                + "start and pauses while the newest one is older (capture publishes about once a "
+                                + "second).")
+                .define(ARCHIVE_WAIT_MS, Type.LONG, 10_000L, Range.between(0, 600_000), Importance.LOW,
+                        "At the end of a purge (done, aborted or interrupted), how long to wait for capture to "
+                                + "have archived the last delete; the summary says archived true only when it saw "
+                                + "capture's status cover the server's position after the last delete.");
     }
 }

@@ -11,6 +11,7 @@ import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.Progress;
+import dev.mitosis.purger.CaptureStatusFollower;
 import dev.mitosis.purger.InterlockResult;
 import dev.mitosis.purger.PurgePlan;
 import dev.mitosis.purger.PurgeReport;
@@ -26,6 +27,7 @@ import picocli.CommandLine.Option;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -38,10 +40,11 @@ import java.util.concurrent.Callable;
 @Command(name = "purge",
         mixinStandardHelpOptions = true,
         description = "Delete what new shard S no longer owns (the residue its sibling keeps), chunk by chunk,"
-                + " throttled by replica lag and load, checkpointed per chunk, behind the interlocks (flip recorded,"
+                + " throttled by replica lag, load and capture lag, checkpointed per chunk, behind the interlocks (flip recorded,"
                 + " replication cut, no misrouted writes, capture caught up, last verdict PASS). Misplaced rows and"
                 + " NULL shard keys are reported, never deleted; broadcast tables are never touched.",
         footer = {"", "Shard S: 0..n-1 is server A of pair S; n..2n-1 is server A0 of pair S-n.",
+            "The summary's `archived` is true only when capture was seen to archive the last delete.",
             "Exit codes: 0 done, 1 refused or aborted, 2 usage, 130/143 interrupted after a checkpoint.",
             "", "Examples:", "  mitosis purge --config sandbox/mitosis.yaml --shard 2 --dry-run",
             "  mitosis purge --config sandbox/mitosis.yaml --shard 2 --table app.accounts --max-rows-per-second 5000"})
@@ -104,16 +107,17 @@ public final class PurgeCommand implements Callable<Integer> {
         Server server = loaded.topology().serverOfNewShard(shard);
         ServerConnector connector = new ServerConnector(server);
         PurgeProgressPrinter printer = new PurgeProgressPrinter(progress);
-        Purger.Builder builder = Purger.builder(new PurgeTarget(loaded.topology().shardMap(), shard, server.name(),
-                        connector::open))
-                .settings(settings)
-                .tables(loaded.schemas(), loaded::tableRule)
-                .only(tables)
-                .interlocks(PurgeInterlocks.forPair(loaded.topology().pair(server.pair()),
-                        loaded.topology().newShards(),
-                        new RoutingStore(new KafkaClients(loaded.kafka()), INTERLOCK_READ_TIMEOUT)))
-                .listener(printer);
-        try {
+        PurgeTarget target = new PurgeTarget(loaded.topology().shardMap(), shard, server.name(), connector::open);
+        KafkaClients kafka = new KafkaClients(loaded.kafka());
+        try (CaptureStatusFollower capture = new CaptureStatusFollower(kafka, server.name(), INTERLOCK_READ_TIMEOUT)) {
+            Purger.Builder builder = Purger.builder(target)
+                    .settings(settings)
+                    .tables(loaded.schemas(), loaded::tableRule)
+                    .only(tables)
+                    .interlocks(PurgeInterlocks.forPair(loaded, loaded.topology().pair(server.pair()), target,
+                            settings, new RoutingStore(kafka, INTERLOCK_READ_TIMEOUT), capture, Clock.systemUTC()))
+                    .capture(capture)
+                    .listener(printer);
             return dryRun ? dryRun(builder.build(), server, out, progress, printer) : run(builder, server, out,
                     progress);
         } catch (IllegalArgumentException e) {
@@ -156,6 +160,7 @@ public final class PurgeCommand implements Callable<Integer> {
             signalCode = signals.exitCode();
         }
         progress.say("%s: %s", report.outcome(), report.reason());
+        progress.say("archived: %s (%s)", report.archive().archived(), report.archive().reason());
         JsonOut.print(out, PurgeSummary.run(shard, server.name(), report));
         return switch (report.outcome()) {
             case DONE -> ExitCodes.OK;

@@ -1,36 +1,57 @@
 package dev.mitosis.ops.purge;
 
+import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.routing.RoutingStore;
 import dev.mitosis.connectors.routing.ShardMapVersion;
+import dev.mitosis.connectors.time.Sleeper;
+import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Pair;
 import dev.mitosis.connectors.topology.Server;
+import dev.mitosis.purger.CaptureCaughtUpInterlock;
+import dev.mitosis.purger.CaptureStatusSource;
 import dev.mitosis.purger.Interlock;
-import dev.mitosis.purger.NotWiredInterlock;
+import dev.mitosis.purger.MisroutedWritesInterlock;
+import dev.mitosis.purger.PurgeSettings;
+import dev.mitosis.purger.PurgeTarget;
 import dev.mitosis.purger.ReplicationCutInterlock;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The five interlocks of a purge, in the order of the runbook. Those whose evidence comes from a component not
- * wired in yet fail closed, naming what they need; the command has no way to skip any of them.
+ * The five interlocks of a purge, in the order of the runbook; the command has no way to skip any of them.
  */
 final class PurgeInterlocks {
+
+    /** How long the misrouted-writes check before a run may read the stream and wait for capture to cover it. */
+    static final Duration MISROUTED_START_BUDGET = Duration.ofSeconds(20);
 
     private PurgeInterlocks() {
     }
 
-    /** The interlocks for purging a server of {@code pair}, the shard map read from {@code routing}. */
-    static List<Interlock> forPair(Pair pair, int newShards, RoutingStore routing) {
+    /**
+     * The interlocks for purging {@code target}, a server of {@code pair}: the shard map read from {@code routing},
+     * the change stream and capture's status from the config's broker.
+     */
+    static List<Interlock> forPair(MitosisConfig config, Pair pair, PurgeTarget target, PurgeSettings settings,
+                                   RoutingStore routing, CaptureStatusSource capture, Clock clock) {
+        int newShards = config.topology().newShards();
         Supplier<Optional<ShardMapVersion>> shardMap = FlipRecordedInterlock.latestOf(routing);
+        Supplier<Optional<Instant>> flipTime = () -> shardMap.get().filter(m -> m.modulus() == newShards)
+                .map(m -> Instant.parse(m.publishedAt()));
         return List.of(
-                FlipRecordedInterlock.flipRecorded(shardMap, () -> routing.acks().values(), Clock.systemUTC(), newShards),
+                FlipRecordedInterlock.flipRecorded(shardMap, () -> routing.acks().values(), clock, newShards),
                 new ReplicationCutInterlock(endpoint(pair.a()), endpoint(pair.a0())),
-                new NotWiredInterlock("no misrouted writes over purge.quiet.window.ms", "capture"),
-                new NotWiredInterlock("capture healthy and caught up", "capture"),
+                new MisroutedWritesInterlock(new KafkaClients(config.kafka()), target,
+                        (schema, table) -> config.tableRule(schema, table).shardKey(), capture, flipTime,
+                        settings.quietWindow(), MISROUTED_START_BUDGET, clock, Sleeper.SYSTEM),
+                new CaptureCaughtUpInterlock(target.serverName(), capture, settings.captureStatusMaxAge(),
+                        settings.maxCaptureLag(), clock),
                 FlipRecordedInterlock.verdictPassedBeforeFlip(shardMap, pair.number()));
     }
 

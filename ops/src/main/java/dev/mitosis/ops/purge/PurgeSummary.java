@@ -58,6 +58,8 @@ final class PurgeSummary {
         }
         summary.put("tables", tables);
         summary.put("rowsDeleted", report.rowsDeleted());
+        summary.put("archived", report.archive().archived());
+        summary.put("archive", Map.of("position", report.archive().position(), "reason", report.archive().reason()));
         summary.put("elapsedMs", report.elapsedMs());
         return summary;
     }

@@ -37,7 +37,10 @@ final class SandboxConfig {
                 .append("  ").append(SampleSchema.SCHEMA).append('.').append(SampleSchema.SHARDED_TABLE).append(":\n")
                 .append("    shard.key: ").append(SampleSchema.SHARD_KEY).append('\n')
                 .append("  ").append(SampleSchema.SCHEMA).append('.').append(SampleSchema.BROADCAST_TABLE).append(":\n")
-                .append("    broadcast: true\n");
+                .append("    broadcast: true\n")
+                // A demo flips and purges within minutes: a 10 s quiet window instead of 10 min.
+                .append("purge:\n")
+                .append("  quiet.window.ms: 10000\n");
         try {
             Files.writeString(layout.config(), yaml.toString());
         } catch (IOException e) {

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code mitosis purge} against a real cut pair: the dry run prints the plan with exact counts and the interlocks
- * (replication cut holds, the unwired ones do not) and deletes nothing; the real run is refused, exit 1, naming
- * every interlock it cannot check yet, and deletes nothing on either server; a broadcast table named by --table is
- * a usage error.
+ * (replication cut holds; with no broker the ones that read Kafka do not) and deletes nothing; the real run is
+ * refused, exit 1, naming every interlock that does not hold, and deletes nothing on either server; a broadcast
+ * table named by --table is a usage error. {@code PurgeInterlocksIT} runs the command with capture and a flip.
  */
 class PurgeCommandIT {
 
@@ -105,8 +105,9 @@ class PurgeCommandIT {
         JsonNode run = purge(1, "--config", config.toString(), "--shard", "1");
 
         assertThat(run.get("outcome").asText()).isEqualTo("REFUSED");
-        assertThat(run.get("reason").asText()).contains("flip recorded", "needs capture: not wired",
-                "last verdict PASS").doesNotContain("replication cut: REFUSED");
+        assertThat(run.get("reason").asText()).contains("flip recorded", "no misrouted writes over"
+                + " purge.quiet.window.ms: REFUSED", "capture healthy and caught up: REFUSED", "last verdict PASS")
+                .doesNotContain("replication cut: REFUSED");
         assertThat(pair.a().queryString("SELECT COUNT(*) FROM app.accounts")).isEqualTo("101");
         assertThat(pair.a0().queryString("SELECT COUNT(*) FROM app.accounts")).isEqualTo("101");
         assertThat(pair.a0().queryColumn("SHOW DATABASES LIKE '\\_mitosis'")).isEmpty();

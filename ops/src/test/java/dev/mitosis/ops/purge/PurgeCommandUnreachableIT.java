@@ -17,7 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The purge command against a fleet where nothing answers (an IT because the broker reads wait out their timeout):
  * usage errors exit 2 naming the value; a purge of a fleet whose servers cannot
- * be reached is refused (exit 1) naming every interlock, the unwired ones included, with one JSON line on stdout.
+ * be reached is refused (exit 1) naming every interlock, each saying what it could not read, with one JSON line on
+ * stdout.
  */
 class PurgeCommandUnreachableIT {
 
@@ -73,7 +74,10 @@ class PurgeCommandUnreachableIT {
                 "last verdict PASS");
         assertThat(json.get("interlocks").findValuesAsText("holds")).containsOnly("false");
         // No broker answers at the config's address: both interlocks read from the shard map refuse.
-        assertThat(json.get("reason").asText()).contains("needs capture: not wired",
+        assertThat(json.get("reason").asText()).contains(
+                "no misrouted writes over purge.quiet.window.ms: REFUSED (cannot tell: ",
+                "capture healthy and caught up: REFUSED (cannot read capture's status: Kafka at 127.0.0.1:9092 did not"
+                        + " answer",
                 "flip recorded: REFUSED (cannot read the shard map", "last verdict PASS: REFUSED (cannot read the shard map",
                 "replication cut: REFUSED (cannot check: p1-a");
         assertThat(run.err()).contains("REFUSED: nothing deleted");

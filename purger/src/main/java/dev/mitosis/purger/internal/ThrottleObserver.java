@@ -17,8 +17,8 @@ import java.util.function.LongSupplier;
 
 /**
  * Samples everything that should slow the purge down and publishes one decision with its reason (gh-ost's
- * throttler): the lag of every replica, {@code Threads_running}, the heartbeat writer's health and the operator's
- * control file. Pause and abort have separate thresholds; anything that cannot be measured pauses. The worker only
+ * throttler): the lag of every replica, {@code Threads_running}, the heartbeat writer's health, the lag of capture
+ * of the purged server (every delete's before-image must reach the archive) and the operator's control file. Pause and abort have separate thresholds; anything that cannot be measured pauses. The worker only
  * reads {@link #decision()}; {@link #sample()} runs on the observer's own schedule.
  */
 public final class ThrottleObserver {
@@ -34,6 +34,7 @@ public final class ThrottleObserver {
     private final LoadProbe load;
     private final LongSupplier heartbeatAgeMs;
     private final Optional<ControlFile> controlFile;
+    private final Optional<CaptureLagProbe> capture;
     private final RatePacer pacer;
     private final long configuredRate;
     private final PurgeListener listener;
@@ -43,13 +44,14 @@ public final class ThrottleObserver {
             new AtomicReference<>(ThrottleDecision.pause("not sampled yet"));
 
     public ThrottleObserver(PurgeSettings settings, List<LagProbe> replicas, LoadProbe load,
-                            LongSupplier heartbeatAgeMs, Optional<ControlFile> controlFile, RatePacer pacer,
-                            PurgeListener listener, Clock clock) {
+                            LongSupplier heartbeatAgeMs, Optional<ControlFile> controlFile,
+                            Optional<CaptureLagProbe> capture, RatePacer pacer, PurgeListener listener, Clock clock) {
         this.settings = settings;
         this.replicas = List.copyOf(replicas);
         this.load = load;
         this.heartbeatAgeMs = heartbeatAgeMs;
         this.controlFile = controlFile;
+        this.capture = capture;
         this.pacer = pacer;
         this.configuredRate = pacer.rowsPerSecond();
         this.listener = listener;
@@ -74,6 +76,7 @@ public final class ThrottleObserver {
         controlFile.ifPresent(file -> applyControl(file, pauses));
         sampleLoad(aborts, pauses);
         sampleReplicas(aborts, pauses);
+        capture.flatMap(CaptureLagProbe::whyPause).ifPresent(pauses::add);
         ThrottleDecision now = !aborts.isEmpty() ? ThrottleDecision.abort(String.join("; ", aborts))
                 : !pauses.isEmpty() ? ThrottleDecision.pause(String.join("; ", pauses))
                 : ThrottleDecision.go();

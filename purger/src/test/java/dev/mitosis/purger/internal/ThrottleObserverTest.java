@@ -19,6 +19,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.mitosis.connectors.capture.CaptureState;
+import dev.mitosis.connectors.capture.CaptureStatus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,8 +73,21 @@ class ThrottleObserverTest {
         }
     };
 
+    private final AtomicReference<Optional<CaptureStatus>> captureStatus = new AtomicReference<>(Optional.empty());
+    private final CaptureLagProbe captureProbe = new CaptureLagProbe("p0-a", () -> {
+        if (captureStatus.get() == null) {
+            throw new IllegalStateException("Kafka did not answer");
+        }
+        return captureStatus.get();
+    }, Duration.ofSeconds(10), Duration.ofMillis(500), clock);
+
     private ThrottleObserver observer(Optional<ControlFile> control) {
-        return new ThrottleObserver(settings, List.of(replica), threads::get, heartbeatAge::get, control, pacer,
+        return observer(control, Optional.empty());
+    }
+
+    private ThrottleObserver observer(Optional<ControlFile> control, Optional<CaptureLagProbe> capture) {
+        return new ThrottleObserver(settings, List.of(replica), threads::get, heartbeatAge::get, control, capture,
+                pacer,
                 new PurgeListener() {
                     @Override
                     public void throttleChanged(ThrottleDecision old, ThrottleDecision now) {
@@ -172,5 +189,56 @@ class ThrottleObserverTest {
         observer.sample();
         assertThatThrownBy(() -> throttle.awaitPermit(() -> true)).isInstanceOf(PurgeAbortedException.class)
                 .hasMessage("replica p0-b lag 9000 ms > 5000 ms");
+    }
+
+    private CaptureStatus status(CaptureState state, long lagMs, long ageMs) {
+        return new CaptureStatus("p0-a", state, "0-1-10", "0-1-12", 2, lagMs, Instant.ofEpochMilli(nowMs.get()), 10,
+                1.0, 0, null, Instant.ofEpochMilli(nowMs.get() - ageMs));
+    }
+
+    @Test
+    void captureLagStaleOrMissingStatusPausesWithItsReasonAndCatchingUpResumes() {
+        nowMs.set(100_000);
+        ThrottleObserver observer = observer(Optional.empty(), Optional.of(captureProbe));
+        assertThat(observer.sample()).isEqualTo(ThrottleDecision.pause("capture of p0-a unknown: no status published"));
+
+        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, 812, 300)));
+        assertThat(observer.sample().reason())
+                .isEqualTo("capture of p0-a lags 812 ms (2 transactions) behind the binlog (limit 500 ms)");
+
+        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, 0, 12_000)));
+        assertThat(observer.sample().reason()).startsWith("capture of p0-a last reported 12000 ms ago (limit 10000 ms)");
+
+        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
+        captureStatus.set(Optional.of(status(CaptureState.STOPPED, 0, 100)));
+        assertThat(observer.sample().reason()).isEqualTo("capture of p0-a is STOPPED");
+
+        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
+        captureStatus.set(null);
+        assertThat(observer.sample().reason()).isEqualTo("capture of p0-a unknown: Kafka did not answer");
+
+        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, 120, 200)));
+        assertThat(observer.sample()).isEqualTo(ThrottleDecision.go());
+        assertThat(changes).contains("paused: capture of p0-a is STOPPED -> paused: capture of p0-a unknown: Kafka did"
+                + " not answer", "paused: capture of p0-a unknown: Kafka did not answer -> running");
+    }
+
+    @Test
+    void captureStatusIsReadAtMostEveryHalfSecond() {
+        AtomicLong reads = new AtomicLong();
+        CaptureLagProbe probe = new CaptureLagProbe("p0-a", () -> {
+            reads.incrementAndGet();
+            return Optional.of(status(CaptureState.RUNNING, 0, 0));
+        }, Duration.ofSeconds(10), Duration.ofMillis(500), clock);
+        for (int i = 0; i < 5; i++) {
+            assertThat(probe.whyPause()).isEmpty();
+            nowMs.addAndGet(100);
+        }
+        assertThat(reads.get()).isEqualTo(1);
+        assertThat(probe.whyPause()).isEmpty();
+        assertThat(reads.get()).isEqualTo(2);
     }
 }
