@@ -2,7 +2,10 @@ package dev.mitosis.capture;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.mitosis.capture.internal.ServerCapture;
+import dev.mitosis.capture.internal.StatusPublisher;
 import dev.mitosis.capture.internal.StoredOffsets;
+import dev.mitosis.connectors.capture.CaptureStatus;
+import dev.mitosis.connectors.capture.CaptureStatusStore;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Server;
@@ -31,11 +34,16 @@ public final class CaptureWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureWorker.class);
     /** The whole worker's stop budget: SIGTERM must end the process within 10 s with offsets committed. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(8);
+    /** How often each server's status is published on {@code <prefix>.capture.health} (and on every state change). */
+    public static final Duration STATUS_INTERVAL = Duration.ofSeconds(1);
+    /** The bound of one status write; the final one also fits in what is left of the 10 s SIGTERM budget. */
+    private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(3);
 
     private final AtomicReference<WorkerState> state = new AtomicReference<>(WorkerState.NEW);
     private final List<ServerCapture> captures = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final MetricRegistry metrics;
+    private final StatusPublisher statuses;
 
     /**
      * @param config            the fleet
@@ -58,6 +66,8 @@ public final class CaptureWorker implements AutoCloseable {
                     settings.replicaServerIdBase() + index, rebaselineCommand.replace("{server}", server.name()),
                     metrics, clock));
         }
+        this.statuses = new StatusPublisher(captures, new CaptureStatusStore(kafka, STATUS_TIMEOUT), clock,
+                STATUS_INTERVAL);
     }
 
     /** Captures every server of the topology. */
@@ -77,6 +87,7 @@ public final class CaptureWorker implements AutoCloseable {
             threads.add(thread);
             thread.start();
         }
+        statuses.start();
         state.compareAndSet(WorkerState.STARTING, WorkerState.RUNNING);
         LOG.info("event=capture_started servers={}", captures.stream().map(c -> c.server().name()).toList());
         return this;
@@ -101,6 +112,14 @@ public final class CaptureWorker implements AutoCloseable {
         return captures.stream().map(ServerCapture::health).toList();
     }
 
+    /**
+     * The last status of each server as published (or, with the broker away, as it would have been) on
+     * {@code <prefix>.capture.health}: with the server's own GTID position and how far behind it capture is.
+     */
+    public List<CaptureStatus> statuses() {
+        return statuses.latest();
+    }
+
     public MetricRegistry metrics() {
         return metrics;
     }
@@ -119,6 +138,11 @@ public final class CaptureWorker implements AutoCloseable {
         WorkerState before = state.getAndUpdate(s -> s == WorkerState.STOPPED || s == WorkerState.FAILED
                 ? s : WorkerState.DRAINING);
         if (before == WorkerState.STOPPED || before == WorkerState.DRAINING) {
+            return;
+        }
+        if (before == WorkerState.NEW) {
+            statuses.close(Duration.ZERO); // never started: nothing to publish
+            state.set(WorkerState.STOPPED);
             return;
         }
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
@@ -145,6 +169,9 @@ public final class CaptureWorker implements AutoCloseable {
                 break;
             }
         }
+        // The last status says STOPPED (or FAILED) within what is left of the budget, at least half a second.
+        long left = Math.max(500, (deadline - System.nanoTime()) / 1_000_000 + 1500);
+        statuses.close(Duration.ofMillis(Math.min(left, STATUS_TIMEOUT.toMillis())));
         WorkerState end = firstFailure().isPresent() ? WorkerState.FAILED : WorkerState.STOPPED;
         state.set(end);
         LOG.info("event=capture_stopped state={}", end);

@@ -1,6 +1,7 @@
 package dev.mitosis.capture;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.connectors.events.Op;
 import dev.mitosis.connectors.kafka.TopicNames;
@@ -36,7 +37,7 @@ class CaptureIT {
         worker = CaptureWorker.forAllServers(fixture.config, CaptureSettings.defaults(), "rebaseline {server}",
                 new MetricRegistry(), Clock.systemUTC()).start();
         await().atMost(Duration.ofSeconds(90)).until(() -> worker.health().stream()
-                .allMatch(h -> h.status() == ServerHealth.Status.RUNNING));
+                .allMatch(h -> h.state() == CaptureState.RUNNING));
     }
 
     @AfterAll

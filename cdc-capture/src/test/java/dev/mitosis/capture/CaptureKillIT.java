@@ -1,6 +1,7 @@
 package dev.mitosis.capture;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.capture.internal.StoredOffsets;
 import dev.mitosis.connectors.events.DuplicateFilter;
@@ -55,7 +56,7 @@ class CaptureKillIT {
                 List.of(fixture.config.topology().server("p0-a").orElseThrow()), CaptureSettings.defaults(),
                 "rebaseline {server}", new MetricRegistry(), Clock.systemUTC()).start()) {
             await().atMost(Duration.ofSeconds(60)).until(() ->
-                    worker.health().get(0).status() == ServerHealth.Status.RUNNING);
+                    worker.health().get(0).state() == CaptureState.RUNNING);
             await().atMost(Duration.ofSeconds(30)).until(() ->
                     new StoredOffsets(fixture.kafka()).read(serverA).isPresent());
         }

@@ -2,6 +2,7 @@ package dev.mitosis.capture;
 
 import com.codahale.metrics.MetricRegistry;
 import dev.mitosis.capture.internal.Preflight;
+import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
@@ -93,7 +94,7 @@ class PreflightIT {
             worker.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> worker.state() == WorkerState.FAILED);
             assertThat(worker.firstFailure()).containsInstanceOf(PreflightException.class);
-            assertThat(worker.health().get(0).status()).isEqualTo(ServerHealth.Status.FAILED);
+            assertThat(worker.health().get(0).state()).isEqualTo(CaptureState.FAILED);
             assertThat(worker.health().get(0).error()).hasValueSatisfying(m -> assertThat(m).contains("binlog_format"));
         }
     }

@@ -22,6 +22,7 @@ public final class CaptureProgress {
     private final Meter events;
     private final Counter retries;
     private final AtomicReference<String> lastGtid = new AtomicReference<>();
+    private final AtomicReference<String> processedGtid = new AtomicReference<>();
     private final AtomicReference<Instant> lastSourceTime = new AtomicReference<>();
     private final AtomicLong lagMillis = new AtomicLong(-1);
     private final AtomicLong lastPublishedMillis = new AtomicLong(-1);
@@ -56,6 +57,23 @@ public final class CaptureProgress {
         lagMillis.set(0);
     }
 
+    /**
+     * Every record up to one whose Debezium offset names {@code gtids} (the transactions completed before it) is
+     * acknowledged by the broker. Heartbeats count: they move the position while only other schemas are written.
+     */
+    void acknowledged(String gtids) {
+        if (gtids != null && !gtids.isBlank()) {
+            processedGtid.set(gtids);
+        }
+    }
+
+    /** The stored offset's position at an engine start, when nothing was acknowledged in this process yet. */
+    void resumedFrom(String gtids) {
+        if (gtids != null && !gtids.isBlank()) {
+            processedGtid.compareAndSet(null, gtids);
+        }
+    }
+
     void retried() {
         retries.inc();
     }
@@ -70,6 +88,11 @@ public final class CaptureProgress {
 
     public long retries() {
         return retries.getCount();
+    }
+
+    /** The GTID position up to which every change is acknowledged in Kafka, if known. */
+    public Optional<String> processedGtid() {
+        return Optional.ofNullable(processedGtid.get());
     }
 
     public Optional<String> lastGtid() {

@@ -37,6 +37,8 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     /** Header: {@code event:row}, where the row is in its transaction (from the Debezium offset). */
     public static final String HEADER_TRANSACTION_POSITION = ChangeEventReader.HEADER_TRANSACTION_POSITION;
 
+    /** The key of the completed GTID set in the MariaDB connector's source offset. */
+    static final String GTID_SET_KEY = "gtids";
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] START_OF_TRANSACTION = "0:0".getBytes(StandardCharsets.UTF_8);
 
@@ -83,6 +85,7 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
             committer.markProcessed(record);
         }
         committer.markBatchFinished();
+        progress.acknowledged(completedGtids(records));
         if (last != null) {
             recordProgress(acks.size(), last.value());
         } else if (!records.isEmpty()) {
@@ -106,6 +109,23 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
         }
         return ((event == null ? "0" : event.toString()) + ":" + (row == null ? "0" : row.toString()))
                 .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The {@code gtids} of the batch's last offset: the GTID set of every transaction completed before that record
+     * (MariaDB connector's {@code BinlogOffsetContext.GTID_SET_KEY}; a row inside a transaction does not count its
+     * own transaction, the heartbeat after its commit does).
+     */
+    private static String completedGtids(List<ChangeEvent<byte[], byte[]>> records) {
+        for (int i = records.size() - 1; i >= 0; i--) {
+            if (records.get(i) instanceof EmbeddedEngineChangeEvent<?, ?, ?> embedded) {
+                Object gtids = embedded.sourceRecord().sourceOffset().get(GTID_SET_KEY);
+                if (gtids != null) {
+                    return gtids.toString();
+                }
+            }
+        }
+        return null;
     }
 
     /** Reads source.gtid and source.ts_ms of the batch's last event, streaming: no tree for one field. */

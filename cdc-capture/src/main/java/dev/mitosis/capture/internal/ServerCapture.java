@@ -5,7 +5,7 @@ import dev.mitosis.capture.CaptureException;
 import dev.mitosis.capture.CaptureSettings;
 import dev.mitosis.capture.GapDetectedException;
 import dev.mitosis.capture.ServerHealth;
-import dev.mitosis.capture.ServerHealth.Status;
+import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.topology.Server;
@@ -130,6 +130,7 @@ public final class ServerCapture implements Runnable {
             CaptureTopics.ensure(kafka);
             Optional<StoredOffsets.Position> stored = new StoredOffsets(kafka).read(server);
             if (stored.isPresent()) {
+                progress.resumedFrom(stored.get().gtids().orElse(null));
                 Optional<String> gap = BinlogAvailability.gap(stored.get().binlogFile(),
                         BinlogAvailability.files(connector));
                 if (gap.isPresent()) {
@@ -237,22 +238,23 @@ public final class ServerCapture implements Runnable {
 
     /** The health of this server's capture now. */
     public ServerHealth health() {
-        Status now = switch (status.get()) {
-            case STARTING -> Status.STARTING;
-            case RETRYING -> Status.RETRYING;
-            case FAILED -> Status.FAILED;
-            case STOPPED -> Status.STOPPED;
+        CaptureState now = switch (status.get()) {
+            case STARTING -> CaptureState.STARTING;
+            case RETRYING -> CaptureState.RETRYING;
+            case FAILED -> CaptureState.FAILED;
+            case STOPPED -> CaptureState.STOPPED;
             // Live only once the binlog client streams: before that the start position may not be taken yet.
             // The MBean's flag can stay false after the binlog client's own keepalive reconnect: events flowing
             // are proof enough.
             case POLLING -> !streaming.connected() && !progress.publishedWithin(settings.catchingUpLag())
-                    ? Status.STARTING
-                    : progress.behindBy(settings.catchingUpLag()) ? Status.CATCHING_UP : Status.RUNNING;
+                    ? CaptureState.STARTING
+                    : progress.behindBy(settings.catchingUpLag()) ? CaptureState.CATCHING_UP : CaptureState.RUNNING;
         };
-        if (now == Status.RUNNING || now == Status.CATCHING_UP) {
+        if (now == CaptureState.RUNNING || now == CaptureState.CATCHING_UP) {
             error.set(null);
         }
-        return new ServerHealth(server.name(), now, progress.lastGtid(), progress.lastSourceTime(),
+        return new ServerHealth(server.name(), now, progress.processedGtid(), progress.lastGtid(),
+                progress.lastSourceTime(),
                 progress.lagMillis(), progress.events(), progress.eventsPerSecond(), progress.retries(),
                 Optional.ofNullable(error.get()));
     }

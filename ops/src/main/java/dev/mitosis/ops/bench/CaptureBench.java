@@ -4,8 +4,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.capture.CaptureSettings;
 import dev.mitosis.capture.CaptureWorker;
-import dev.mitosis.capture.ServerHealth;
 import dev.mitosis.capture.internal.StoredOffsets;
+import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
@@ -132,8 +132,8 @@ public final class CaptureBench {
     private CaptureWorker worker(MitosisConfig config, Server benchServer) {
         CaptureWorker worker = new CaptureWorker(config, List.of(benchServer), CaptureSettings.defaults(),
                 "rebaseline", new MetricRegistry(), Clock.systemUTC()).start();
-        awaitTrue(() -> worker.health().get(0).status() == ServerHealth.Status.RUNNING
-                || worker.health().get(0).status() == ServerHealth.Status.CATCHING_UP);
+        awaitTrue(() -> worker.health().get(0).state() == CaptureState.RUNNING
+                || worker.health().get(0).state() == CaptureState.CATCHING_UP);
         return worker;
     }
 

@@ -178,7 +178,7 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     private static String statusLine(ServerHealth h) {
-        return "server=" + h.server() + " status=" + h.status() + " last_gtid=" + h.lastGtid().orElse("-")
+        return "server=" + h.server() + " status=" + h.state() + " processed_gtid=" + h.processedGtid().orElse("-") + " last_gtid=" + h.lastGtid().orElse("-")
                 + " lag_ms=" + h.lagMillis() + " events=" + h.events()
                 + String.format(" events_per_s=%.1f", h.eventsPerSecond()) + " retries=" + h.retries()
                 + h.error().map(e -> " error=\"" + e + "\"").orElse("");
@@ -187,7 +187,8 @@ public final class CaptureCommand implements Callable<Integer> {
     private static Map<String, Object> json(ServerHealth h) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server", h.server());
-        m.put("status", h.status().name());
+        m.put("status", h.state().name());
+        m.put("processedGtid", h.processedGtid().orElse(null));
         m.put("lastGtid", h.lastGtid().orElse(null));
         m.put("lagMs", h.lagMillis());
         m.put("events", h.events());
