@@ -124,6 +124,11 @@ public final class CaptureWorker implements AutoCloseable {
         return metrics;
     }
 
+    /** Whether capture stored a position for {@code server} (its next start resumes there). */
+    public static boolean hasStoredPosition(MitosisConfig config, Server server) {
+        return new StoredOffsets(new KafkaClients(config.kafka())).read(server).isPresent();
+    }
+
     /** Forgets the stored position of {@code server} so its next start is a first start (the re-baseline). */
     public static void rebaseline(MitosisConfig config, Server server) {
         new StoredOffsets(new KafkaClients(config.kafka())).forget(server);

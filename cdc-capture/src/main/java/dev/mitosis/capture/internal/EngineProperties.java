@@ -16,6 +16,8 @@ public final class EngineProperties {
 
     /** Heartbeat records go to {@code <this>.<topic.prefix>}: never published, only their offsets stored. */
     public static final String HEARTBEAT_PREFIX = "__mitosis-heartbeat";
+    /** Records per batch handed to {@link PublishingConsumer} (Debezium's default, stated: the consumer relies on it). */
+    public static final int MAX_BATCH_SIZE = 2048;
 
     private EngineProperties() {
     }
@@ -80,6 +82,11 @@ public final class EngineProperties {
         p.setProperty("connect.keep.alive", "true");
         p.setProperty("connect.keep.alive.interval.ms", "10000");
         p.setProperty("record.processing.shutdown.timeout.ms", "5000");
+        // A batch is handed over when full or after this long (default 500 ms): under a steady trickle the wait for
+        // a batch to fill is what latency is made of; under a backlog batches are full either way.
+        p.setProperty("max.batch.size", Integer.toString(MAX_BATCH_SIZE));
+        p.setProperty("max.queue.size", Integer.toString(4 * MAX_BATCH_SIZE));
+        p.setProperty("poll.interval.ms", "50");
         return p;
     }
 }

@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  * Publishes each batch the engine hands over, and marks it processed only once the broker acknowledged every
  * record of it ({@code acks=all}): the offset Debezium then stores never runs ahead of what Kafka holds, so a
  * kill at any instant replays (duplicates) but never loses. A send that fails fails the batch, and the engine,
- * unmarked.
+ * unmarked. Under a backlog (full batches) batch k is marked while batch k+1 is in flight, so the broker's round
+ * trip is not paid once per batch on the engine's thread.
  */
 public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>> {
 
@@ -46,10 +47,18 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     private final byte[] serverName;
     private final byte[] serverId;
     private final CaptureProgress progress;
+    private final int deferAtSize;
+    /** A full batch sent but not yet marked: marked at the start of the next batch, never before its acks. */
+    private Sent pending;
 
+    /**
+     * @param deferAtSize the engine's {@code max.batch.size}: a batch this big is marked processed only when the next
+     *                    batch has been sent (a stop in between replays it)
+     */
     public PublishingConsumer(Producer<byte[], byte[]> producer, String serverName, long serverId,
-                              CaptureProgress progress) {
+                              CaptureProgress progress, int deferAtSize) {
         this.producer = producer;
+        this.deferAtSize = deferAtSize;
         this.serverName = serverName.getBytes(StandardCharsets.UTF_8);
         this.serverId = Long.toString(serverId).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
@@ -59,8 +68,30 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     public void handleBatch(List<ChangeEvent<byte[], byte[]>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer)
             throws InterruptedException {
+        Sent sent = send(records, committer);
+        if (pending != null) {
+            Sent previous = pending;
+            pending = null;
+            complete(previous);
+        }
+        // A full batch means a backlog: the next batch comes at once, and its conversion and sending overlap this
+        // one's acknowledgements. A smaller one means the engine is caught up: wait now, there may be no next.
+        if (records.size() >= deferAtSize) {
+            pending = sent;
+        } else {
+            complete(sent);
+        }
+    }
+
+    /** One batch handed to the producer, not yet marked processed. */
+    private record Sent(List<ChangeEvent<byte[], byte[]>> records, List<Future<RecordMetadata>> acks,
+                        DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer, byte[] lastValue) {
+    }
+
+    private Sent send(List<ChangeEvent<byte[], byte[]>> records,
+                      DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer) {
         List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-        ChangeEvent<byte[], byte[]> last = null;
+        byte[] lastValue = null;
         for (ChangeEvent<byte[], byte[]> record : records) {
             if (record.value() == null || record.destination().startsWith(EngineProperties.HEARTBEAT_PREFIX)) {
                 continue;
@@ -71,9 +102,14 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
             headers.add(HEADER_TRANSACTION_POSITION, transactionPosition(record));
             acks.add(producer.send(new ProducerRecord<>(record.destination(), null, record.key(), record.value(),
                     headers)));
-            last = record;
+            lastValue = record.value();
         }
-        for (Future<RecordMetadata> ack : acks) {
+        return new Sent(records, acks, committer, lastValue);
+    }
+
+    /** Waits until the broker acknowledged every record of the batch, then marks it all processed. */
+    private void complete(Sent sent) throws InterruptedException {
+        for (Future<RecordMetadata> ack : sent.acks()) {
             try {
                 ack.get();
             } catch (ExecutionException e) {
@@ -81,14 +117,14 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
                         + e.getCause().getMessage(), e.getCause());
             }
         }
-        for (ChangeEvent<byte[], byte[]> record : records) {
-            committer.markProcessed(record);
+        for (ChangeEvent<byte[], byte[]> record : sent.records()) {
+            sent.committer().markProcessed(record);
         }
-        committer.markBatchFinished();
-        progress.acknowledged(completedGtids(records));
-        if (last != null) {
-            recordProgress(acks.size(), last.value());
-        } else if (!records.isEmpty()) {
+        sent.committer().markBatchFinished();
+        progress.acknowledged(completedGtids(sent.records()));
+        if (sent.lastValue() != null) {
+            recordProgress(sent.acks().size(), sent.lastValue());
+        } else if (!sent.records().isEmpty()) {
             progress.heartbeat();
         }
     }

@@ -1,6 +1,7 @@
 package dev.mitosis.capture.internal;
 
 import com.codahale.metrics.MetricRegistry;
+import dev.mitosis.capture.CaptureEngineConfig;
 import dev.mitosis.capture.CaptureException;
 import dev.mitosis.capture.CaptureSettings;
 import dev.mitosis.capture.GapDetectedException;
@@ -21,7 +22,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -149,13 +149,10 @@ public final class ServerCapture implements Runnable {
         AtomicReference<Throwable> engineError = new AtomicReference<>();
         AtomicReference<String> engineMessage = new AtomicReference<>();
         CountDownLatch polling = new CountDownLatch(1);
-        // No linger: each batch is sent at once and then awaited, so waiting to fill a producer batch only adds.
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KafkaClients.with(
-                kafka.producerProperties("mitosis-capture-" + server.name()), Map.of("linger.ms", "0")));
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(CaptureEngineConfig.producer(kafka, server));
         try {
             DebeziumEngine<ChangeEvent<byte[], byte[]>> built = DebeziumEngine.create(JsonByteArray.class)
-                    .using(EngineProperties.of(server, schemas, kafka.topics(),
-                            kafka.settings().bootstrapServersProperty(), settings.snapshotMode(), replicaServerId))
+                    .using(CaptureEngineConfig.engine(server, schemas, kafka, settings.snapshotMode(), replicaServerId))
                     .using(clock)
                     .using((success, message, error) -> {
                         engineMessage.set(message);
@@ -168,7 +165,8 @@ public final class ServerCapture implements Runnable {
                             status.set(Phase.POLLING);
                         }
                     })
-                    .notifying(new PublishingConsumer(producer, server.name(), facts.serverId(), progress))
+                    .notifying(new PublishingConsumer(producer, server.name(), facts.serverId(), progress,
+                            EngineProperties.MAX_BATCH_SIZE))
                     .build();
             engine.set(built);
             if (stopRequested.getCount() == 0) {

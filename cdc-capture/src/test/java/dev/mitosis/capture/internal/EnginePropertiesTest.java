@@ -36,6 +36,8 @@ class EnginePropertiesTest {
                 .isEqualTo("io.debezium.storage.kafka.history.KafkaSchemaHistory");
         assertThat(p.getProperty("schema.history.internal.kafka.topic")).isEqualTo("m.capture.schema-history.p0-a");
         assertThat(p.getProperty("include.query")).isEqualTo("true");
+        assertThat(p.getProperty("max.batch.size")).isEqualTo(Integer.toString(EngineProperties.MAX_BATCH_SIZE));
+        assertThat(p.getProperty("poll.interval.ms")).isEqualTo("50");
         assertThat(SnapshotMode.parse("initial")).isEqualTo(SnapshotMode.INITIAL);
     }
 }

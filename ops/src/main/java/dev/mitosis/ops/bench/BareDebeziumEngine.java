@@ -1,7 +1,7 @@
 package dev.mitosis.ops.bench;
 
+import dev.mitosis.capture.CaptureEngineConfig;
 import dev.mitosis.capture.SnapshotMode;
-import dev.mitosis.capture.internal.EngineProperties;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.Server;
 import io.debezium.engine.ChangeEvent;
@@ -18,8 +18,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's baseline: a Debezium engine with the same connector settings as capture, handing each record to
- * a Kafka producer and nothing else — no wait for acknowledgement before the offset, no headers, no health.
+ * The benchmark's baseline: a Debezium engine with capture's engine properties and capture's producer settings
+ * ({@link CaptureEngineConfig}), handing each record to the producer and nothing else — no wait for acknowledgement
+ * before the offset is stored, no headers, no status.
  */
 final class BareDebeziumEngine implements AutoCloseable {
 
@@ -28,12 +29,11 @@ final class BareDebeziumEngine implements AutoCloseable {
     private final ExecutorService thread = Executors.newSingleThreadExecutor();
 
     BareDebeziumEngine(Server server, List<String> schemas, KafkaClients kafka, int replicaServerId) {
-        this.producer = kafka.newProducer("bench-bare-" + server.name());
+        this.producer = new KafkaProducer<>(CaptureEngineConfig.producer(kafka, server));
         this.engine = DebeziumEngine.create(JsonByteArray.class)
-                .using(EngineProperties.of(server, schemas, kafka.topics(), kafka.settings().bootstrapServersProperty(),
-                        SnapshotMode.NONE, replicaServerId))
+                .using(CaptureEngineConfig.engine(server, schemas, kafka, SnapshotMode.NONE, replicaServerId))
                 .notifying(record -> {
-                    if (record.value() != null && !record.destination().startsWith(EngineProperties.HEARTBEAT_PREFIX)) {
+                    if (record.value() != null && !CaptureEngineConfig.isHeartbeat(record.destination())) {
                         producer.send(new ProducerRecord<>(record.destination(), record.key(), record.value()));
                     }
                 })
