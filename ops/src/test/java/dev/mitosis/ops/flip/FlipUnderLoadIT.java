@@ -7,6 +7,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mitosis.capture.CaptureSettings;
 import dev.mitosis.capture.CaptureWorker;
+import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.connectors.events.ChangeEventReader;
 import dev.mitosis.connectors.events.DuplicateFilter;
@@ -94,7 +95,7 @@ class FlipUnderLoadIT {
         capture = CaptureWorker.forAllServers(config, CaptureSettings.defaults(), "rebaseline {server}",
                 new MetricRegistry(), Clock.systemUTC()).start();
         await().atMost(Duration.ofSeconds(120)).until(() -> capture.health().stream()
-                .allMatch(h -> h.status().name().equals("RUNNING")));
+                .allMatch(h -> h.state() == CaptureState.RUNNING));
     }
 
     private static DualMasterPair pair(Path dir, int number, int firstPort) {
