@@ -90,8 +90,8 @@ class PurgeInterlocksIT {
                 "      - {name: p0-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
                 "tables:",
                 "  app.countries: {broadcast: true}",
-                "purge: {quiet.window.ms: " + QUIET_WINDOW_MS + ", max.capture.lag.ms: 3000,"
-                        + " capture.status.max.age.ms: 5000, archive.wait.ms: 20000}",
+                "purge: {quiet.window.ms: " + QUIET_WINDOW_MS + ", capture.status.max.age.ms: 5000,"
+                        + " archive.wait.ms: 20000}",
                 ""));
         loaded = new MitosisConfigLoader(Map.<String, String>of()::get).load(config);
         startCapture();
@@ -220,8 +220,7 @@ class PurgeInterlocksIT {
             assertThat(refused.exitCode()).as(refused.err()).isEqualTo(1);
             assertThat(refused.json().get("reason").asText())
                     .containsPattern("capture healthy and caught up: REFUSED \\(capture of p0-a (is STOPPED|last"
-                            + " reported)")
-                    .contains("no misrouted writes over purge.quiet.window.ms: REFUSED");
+                            + " reported)");
             assertThat(count(pair.a())).isEqualTo(onA);
             assertThat(count(pair.a0())).isEqualTo(onA0);
         } finally {
@@ -249,17 +248,22 @@ class PurgeInterlocksIT {
         CompletableFuture<Integer> run = CompletableFuture.supplyAsync(() -> cli.execute("--config",
                 config.toString(), "--shard", "0", "--max-rows-per-second", "300"));
         long paused;
+        int exit;
         try {
-            await().atMost(WAIT).until(() -> deletedSoFar(a) > 0);
-            capture.close();
-            await().atMost(WAIT).until(() -> err.toString().contains("throttle: paused: capture of p0-a"));
-            paused = deletedSoFar(a);
-            await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> deletedSoFar(a) == paused);
-        } finally {
-            startCapture();
+            try {
+                await().atMost(WAIT).until(() -> deletedSoFar(a) > 0);
+                capture.close();
+                await().atMost(WAIT).until(() -> err.toString().contains("throttle: paused: capture of p0-a"));
+                paused = deletedSoFar(a);
+                await().during(Duration.ofSeconds(2)).atMost(WAIT).until(() -> deletedSoFar(a) == paused);
+            } finally {
+                startCapture();
+            }
+            await().atMost(WAIT).until(() -> deletedSoFar(a) > paused);
+            exit = run.get(180, TimeUnit.SECONDS);
+        } catch (org.awaitility.core.ConditionTimeoutException | java.util.concurrent.TimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; the purge said:\n" + err, e);
         }
-        await().atMost(WAIT).until(() -> deletedSoFar(a) > paused);
-        int exit = run.get(180, TimeUnit.SECONDS);
 
         assertThat(exit).as(err.toString()).isZero();
         JsonNode json = new ObjectMapper().readTree(out.toString());
