@@ -20,6 +20,7 @@ import dev.mitosis.purger.internal.PurgeAbortedException;
 import dev.mitosis.purger.internal.RatePacer;
 import dev.mitosis.purger.internal.ResidueCounter;
 import dev.mitosis.purger.internal.SeekSql;
+import dev.mitosis.purger.internal.ServerPositionProbe;
 import dev.mitosis.purger.internal.TableCatalog;
 import dev.mitosis.purger.internal.TablePurge;
 import dev.mitosis.purger.internal.Throttle;
@@ -232,6 +233,7 @@ public final class Purger {
         PurgeReport execute() {
             HeartbeatWriter heartbeat = new HeartbeatWriter(target.sessions(), target.serverName(), clock);
             ThreadsRunningProbe load = new ThreadsRunningProbe(target.sessions());
+            ServerPositionProbe positions = new ServerPositionProbe(target.sessions());
             List<HeartbeatLagProbe> probes = new ArrayList<>();
             ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "purge-throttle-" + target.newShard());
@@ -250,7 +252,7 @@ public final class Purger {
                 }
                 observer = new ThrottleObserver(settings, List.<LagProbe>copyOf(probes), load, heartbeat::ageMs,
                         settings.pauseFile().map(ControlFile::new),
-                        capture.map(source -> new CaptureLagProbe(target.serverName(), source,
+                        capture.map(source -> new CaptureLagProbe(target.serverName(), source, positions::position,
                                 settings.captureStatusMaxAge(), settings.maxCaptureLag(), clock)),
                         pacer, listener, clock);
                 ThrottleObserver sampling = observer;
@@ -306,6 +308,7 @@ public final class Purger {
                 }
                 heartbeat.close();
                 load.close();
+                positions.close();
                 probes.forEach(HeartbeatLagProbe::close);
                 state.compareAndSet(State.DRAINING, State.STOPPED);
             }

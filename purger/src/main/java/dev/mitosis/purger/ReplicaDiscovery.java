@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /**
  * Finds the servers replicating from the purged one (its new HA partner, any other replica) from
@@ -28,11 +29,27 @@ public final class ReplicaDiscovery {
      */
     public static List<ReplicaEndpoint> find(ServerSessions source, String sourceHost, String user, String password)
             throws SQLException {
+        return find(source, sourceHost, user, password, Set.of());
+    }
+
+    /**
+     * As {@link #find(ServerSessions, String, String, String)}, leaving out servers known not to replicate from the
+     * purged one: the old sibling once the replication-cut interlock held. The source unregisters a replica only
+     * when its dump thread next fails to send, so right after the cut the sibling may still be listed, and a
+     * replica that never gets the heartbeat would pause the purge for good.
+     *
+     * @param notReplicas server ids to leave out
+     */
+    public static List<ReplicaEndpoint> find(ServerSessions source, String sourceHost, String user, String password,
+                                             Set<Long> notReplicas) throws SQLException {
         List<ReplicaEndpoint> replicas = new ArrayList<>();
         try (Connection c = source.open(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SHOW SLAVE HOSTS")) {
             while (rs.next()) {
                 long serverId = rs.getLong("Server_id");
+                if (notReplicas.contains(serverId)) {
+                    continue;
+                }
                 String host = rs.getString("Host");
                 String effectiveHost = host == null || host.isBlank() ? sourceHost : host;
                 int port = rs.getInt("Port");

@@ -54,7 +54,10 @@ class PurgeCaptureIT {
     /** What the stand-in capture publishes every 200 ms: null publishes nothing. */
     private static final AtomicReference<Mode> mode = new AtomicReference<>();
 
-    private enum Mode { CAUGHT_UP, LAGGING, FROZEN_BUT_FRESH }
+    /** Where a stand-in that stopped processing stays. */
+    private static final AtomicReference<String> frozen = new AtomicReference<>("");
+
+    private enum Mode { CAUGHT_UP, FROZEN }
 
     @BeforeAll
     static void start() throws SQLException {
@@ -110,16 +113,20 @@ class PurgeCaptureIT {
     private static void startPublishing(Mode initial) {
         mode.set(initial);
         CaptureStatusStore store = new CaptureStatusStore(kafka, Duration.ofSeconds(10));
-        String frozen = pair.a().gtidBinlogPos();
         publisher = Executors.newSingleThreadScheduledExecutor();
         publisher.scheduleWithFixedDelay(() -> {
             Instant now = Instant.now();
             switch (mode.get()) {
                 case CAUGHT_UP -> store.publish(status(CaptureState.RUNNING, pair.a().gtidBinlogPos(), 0, now));
-                case LAGGING -> store.publish(status(CaptureState.RUNNING, frozen, 9_000, now));
-                case FROZEN_BUT_FRESH -> store.publish(status(CaptureState.RUNNING, frozen, 100, now));
+                case FROZEN -> store.publish(status(CaptureState.RUNNING, frozen.get(), 100, now));
             }
         }, 0, 200, TimeUnit.MILLISECONDS);
+    }
+
+    /** The stand-in stops processing here, still reporting RUNNING every 200 ms. */
+    private static void freeze() {
+        frozen.set(pair.a().gtidBinlogPos());
+        mode.set(Mode.FROZEN);
     }
 
     private static Purger.Builder purger(PurgeSettings settings) {
@@ -128,8 +135,9 @@ class PurgeCaptureIT {
                 .tables(List.of("app"), PurgeFixture.RULES)
                 .only(List.of("app.accounts"))
                 .settings(settings)
-                .interlocks(List.of(PurgeFixture.cutInterlock(pair), new CaptureCaughtUpInterlock(a.name(), follower,
-                        settings.captureStatusMaxAge(), settings.maxCaptureLag(), Clock.systemUTC())))
+                .interlocks(List.of(PurgeFixture.cutInterlock(pair), new CaptureCaughtUpInterlock(a.name(),
+                        PurgeFixture.sessions(a), follower, settings.captureStatusMaxAge(), settings.maxCaptureLag(),
+                        Clock.systemUTC(), dev.mitosis.connectors.time.Sleeper.SYSTEM)))
                 .capture(follower);
     }
 
@@ -160,7 +168,8 @@ class PurgeCaptureIT {
         }
         assertThat(none.reason()).contains("has published no status");
         assertThat(stale.reason()).containsPattern("last reported \\d+ ms ago \\(limit 5000 ms\\)");
-        assertThat(lagging.reason()).contains("lags 9000 ms (0 transactions) behind the binlog (limit 2000 ms)");
+        assertThat(lagging.reason()).contains("capture of p0-a has not processed " + pair.a().gtidBinlogPos())
+                .contains("limit 2000 ms)");
         assertThat(retrying.reason()).contains("capture of p0-a is RETRYING");
         assertThat(count(pair.a())).isEqualTo(onA);
         assertThat(count(pair.a0())).isEqualTo(onA0);
@@ -189,8 +198,8 @@ class PurgeCaptureIT {
         long paused;
         try {
             await().atMost(WAIT).until(() -> deletedSoFar(a) > 0);
-            mode.set(Mode.LAGGING);
-            await().atMost(WAIT).until(() -> purger.throttle().reason().contains("capture of p0-a lags 9000 ms"));
+            freeze();
+            await().atMost(WAIT).until(() -> purger.throttle().reason().contains("capture of p0-a lags"));
             paused = deletedSoFar(a);
             await().during(Duration.ofMillis(1_500)).atMost(WAIT).until(() -> deletedSoFar(a) == paused);
         } finally {
@@ -202,8 +211,8 @@ class PurgeCaptureIT {
         assertThat(report.outcome()).as(report.reason()).isEqualTo(PurgeReport.Outcome.DONE);
         assertThat(report.tables().get(0).rowsDeleted()).isEqualTo(toDelete);
         assertThat(paused).isLessThan(toDelete);
-        assertThat(events).anyMatch(e -> e.startsWith("paused: capture of p0-a lags 9000 ms (0 transactions) behind"
-                + " the binlog (limit 2000 ms)"));
+        assertThat(events).anyMatch(e -> e.matches("paused: capture of p0-a lags \\d+ ms behind the binlog \\(processed"
+                + " .*, server at .*; limit 2000 ms\\)"));
         assertThat(events.get(events.size() - 1)).isEqualTo("running");
         assertThat(report.archive().archived()).as(report.archive().reason()).isTrue();
         assertThat(dev.mitosis.connectors.mariadb.GtidPosition.parse(a.gtidBinlogPos())
@@ -217,18 +226,27 @@ class PurgeCaptureIT {
         MariaDbServer a = pair.a();
         a.execute("DELETE FROM _mitosis.purge_checkpoint",
                 "INSERT INTO app.accounts (uid, payload, n) SELECT 4 * seq + 2, 'r', seq FROM app.seq_1_to_200");
-        // Fresh and within the lag bound, so the purge runs, but its processed position never moves.
-        startPublishing(Mode.FROZEN_BUT_FRESH);
-        await().atMost(WAIT).until(() -> follower.latest().map(s -> s.state() == CaptureState.RUNNING
-                && s.lagMillis() == 100).orElse(false));
+        startPublishing(Mode.CAUGHT_UP);
+        await().atMost(WAIT).until(() -> follower.latest().map(s -> s.covers(
+                dev.mitosis.connectors.mariadb.GtidPosition.parse(a.gtidBinlogPos()))).orElse(false));
 
+        // The stand-in stops processing once the last row is deleted: still RUNNING, fresh, never past that point.
         PurgeReport report = purger(PurgeSettings.defaults().withChunks(50, 50, 50).withMaxRowsPerSecond(0)
-                .withCapture(2_000, 5_000, 1_500)).build().run();
+                .withCapture(60_000, 5_000, 1_500))
+                .listener(new PurgeListener() {
+                    @Override
+                    public void chunk(PurgeProgress progress) {
+                        if (progress.tableRowsDeleted() == 200) {
+                            freeze();
+                        }
+                    }
+                })
+                .build().run();
 
         assertThat(report.outcome()).as(report.reason()).isEqualTo(PurgeReport.Outcome.DONE);
         assertThat(report.rowsDeleted()).isEqualTo(200);
         assertThat(report.archive().archived()).isFalse();
-        assertThat(report.archive().reason()).startsWith("capture of p0-a processed only ")
+        assertThat(report.archive().reason()).startsWith("capture of p0-a processed only " + frozen.get())
                 .contains("after waiting 1500 ms for " + report.archive().position());
     }
 

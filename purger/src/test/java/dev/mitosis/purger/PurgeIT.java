@@ -90,8 +90,9 @@ class PurgeIT {
         long onA0 = count(pair.a0(), "accounts");
 
         PurgeReport report = purger(pair.a(), 0).interlocks(List.of(cutInterlock(),
-                new CaptureCaughtUpInterlock(pair.a().name(), java.util.Optional::empty, Duration.ofSeconds(10),
-                        Duration.ofSeconds(5), java.time.Clock.systemUTC()))).build().run();
+                new CaptureCaughtUpInterlock(pair.a().name(), sessions(pair.a()), java.util.Optional::empty,
+                        Duration.ofSeconds(10), Duration.ofSeconds(5), java.time.Clock.systemUTC(),
+                        dev.mitosis.connectors.time.Sleeper.SYSTEM))).build().run();
 
         assertThat(report.outcome()).isEqualTo(PurgeReport.Outcome.REFUSED);
         assertThat(report.reason()).contains("replication cut", "p0-a replicates from p0-a0",

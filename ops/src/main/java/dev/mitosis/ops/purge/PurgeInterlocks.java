@@ -50,8 +50,8 @@ final class PurgeInterlocks {
                 new MisroutedWritesInterlock(new KafkaClients(config.kafka()), target,
                         (schema, table) -> config.tableRule(schema, table).shardKey(), capture, flipTime,
                         settings.quietWindow(), MISROUTED_START_BUDGET, clock, Sleeper.SYSTEM),
-                new CaptureCaughtUpInterlock(target.serverName(), capture, settings.captureStatusMaxAge(),
-                        settings.maxCaptureLag(), clock),
+                new CaptureCaughtUpInterlock(target.serverName(), target.sessions(), capture,
+                        settings.captureStatusMaxAge(), settings.maxCaptureLag(), clock, Sleeper.SYSTEM),
                 FlipRecordedInterlock.verdictPassedBeforeFlip(shardMap, pair.number()));
     }
 

@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.capture.CaptureStatus;
+import dev.mitosis.connectors.mariadb.GtidPosition;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -74,11 +75,17 @@ class ThrottleObserverTest {
     };
 
     private final AtomicReference<Optional<CaptureStatus>> captureStatus = new AtomicReference<>(Optional.empty());
+    private final AtomicReference<String> serverPosition = new AtomicReference<>("0-1-10");
     private final CaptureLagProbe captureProbe = new CaptureLagProbe("p0-a", () -> {
         if (captureStatus.get() == null) {
             throw new IllegalStateException("Kafka did not answer");
         }
         return captureStatus.get();
+    }, () -> {
+        if (serverPosition.get() == null) {
+            throw new SQLException("Connection refused");
+        }
+        return GtidPosition.parse(serverPosition.get());
     }, Duration.ofSeconds(10), Duration.ofMillis(500), clock);
 
     private ThrottleObserver observer(Optional<ControlFile> control) {
@@ -191,48 +198,65 @@ class ThrottleObserverTest {
                 .hasMessage("replica p0-b lag 9000 ms > 5000 ms");
     }
 
-    private CaptureStatus status(CaptureState state, long lagMs, long ageMs) {
-        return new CaptureStatus("p0-a", state, "0-1-10", "0-1-12", 2, lagMs, Instant.ofEpochMilli(nowMs.get()), 10,
+    private CaptureStatus status(CaptureState state, String processed, long ageMs) {
+        return new CaptureStatus("p0-a", state, processed, "", 0, 0, Instant.ofEpochMilli(nowMs.get()), 10,
                 1.0, 0, null, Instant.ofEpochMilli(nowMs.get() - ageMs));
     }
 
     @Test
-    void captureLagStaleOrMissingStatusPausesWithItsReasonAndCatchingUpResumes() {
+    void captureBehindTheServerStaleOrMissingPausesWithItsReasonAndCatchingUpResumes() {
         nowMs.set(100_000);
         ThrottleObserver observer = observer(Optional.empty(), Optional.of(captureProbe));
         assertThat(observer.sample()).isEqualTo(ThrottleDecision.pause("capture of p0-a unknown: no status published"));
 
-        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
-        captureStatus.set(Optional.of(status(CaptureState.RUNNING, 812, 300)));
+        nowMs.addAndGet(500);
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, "0-1-5", 300)));
+        assertThat(observer.sample().reason()).isEqualTo("capture of p0-a has not processed 0-1-10 yet (the server's"
+                + " position 500 ms ago; processed 0-1-5)");
+        nowMs.addAndGet(500);
         assertThat(observer.sample().reason())
-                .isEqualTo("capture of p0-a lags 812 ms (2 transactions) behind the binlog (limit 500 ms)");
+                .isEqualTo("capture of p0-a lags 1000 ms behind the binlog (processed 0-1-5, server at 0-1-10; limit"
+                        + " 500 ms)");
 
-        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
-        captureStatus.set(Optional.of(status(CaptureState.RUNNING, 0, 12_000)));
+        // Capture reaches the position of 500 ms ago while the server moved on: a lag of 500 ms is within the limit.
+        nowMs.addAndGet(500);
+        serverPosition.set("0-1-12");
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, "0-1-10", 100)));
+        assertThat(observer.sample()).isEqualTo(ThrottleDecision.go());
+
+        nowMs.addAndGet(500);
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, "0-1-12", 12_000)));
         assertThat(observer.sample().reason()).startsWith("capture of p0-a last reported 12000 ms ago (limit 10000 ms)");
 
-        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
-        captureStatus.set(Optional.of(status(CaptureState.STOPPED, 0, 100)));
+        nowMs.addAndGet(500);
+        captureStatus.set(Optional.of(status(CaptureState.STOPPED, "0-1-12", 100)));
         assertThat(observer.sample().reason()).isEqualTo("capture of p0-a is STOPPED");
 
-        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
+        nowMs.addAndGet(500);
         captureStatus.set(null);
         assertThat(observer.sample().reason()).isEqualTo("capture of p0-a unknown: Kafka did not answer");
 
-        nowMs.addAndGet(CaptureLagProbe.READ_INTERVAL_MS);
-        captureStatus.set(Optional.of(status(CaptureState.RUNNING, 120, 200)));
+        nowMs.addAndGet(500);
+        serverPosition.set(null);
+        assertThat(observer.sample().reason())
+                .isEqualTo("capture of p0-a unknown: cannot read the server's GTID position: Connection refused");
+
+        nowMs.addAndGet(500);
+        serverPosition.set("0-1-12");
+        captureStatus.set(Optional.of(status(CaptureState.RUNNING, "0-1-12", 200)));
         assertThat(observer.sample()).isEqualTo(ThrottleDecision.go());
         assertThat(changes).contains("paused: capture of p0-a is STOPPED -> paused: capture of p0-a unknown: Kafka did"
-                + " not answer", "paused: capture of p0-a unknown: Kafka did not answer -> running");
+                + " not answer", "paused: capture of p0-a unknown: cannot read the server's GTID position: Connection"
+                + " refused -> running");
     }
 
     @Test
-    void captureStatusIsReadAtMostEveryHalfSecond() {
+    void captureIsSampledAtMostEveryHalfSecond() {
         AtomicLong reads = new AtomicLong();
         CaptureLagProbe probe = new CaptureLagProbe("p0-a", () -> {
             reads.incrementAndGet();
-            return Optional.of(status(CaptureState.RUNNING, 0, 0));
-        }, Duration.ofSeconds(10), Duration.ofMillis(500), clock);
+            return Optional.of(status(CaptureState.RUNNING, "0-1-10", 0));
+        }, () -> GtidPosition.parse("0-1-10"), Duration.ofSeconds(10), Duration.ofMillis(500), clock);
         for (int i = 0; i < 5; i++) {
             assertThat(probe.whyPause()).isEmpty();
             nowMs.addAndGet(100);
