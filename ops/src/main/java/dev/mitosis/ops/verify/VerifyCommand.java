@@ -8,7 +8,10 @@ import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.cli.Progress;
+import dev.mitosis.connectors.kafka.KafkaClients;
+import dev.mitosis.verifier.ChangedRows;
 import dev.mitosis.verifier.DiffFile;
+import dev.mitosis.verifier.KafkaChangedRows;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
 import dev.mitosis.verifier.ReportFiles;
@@ -36,8 +39,9 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Compare A and A0 of one pair chunk by chunk (COUNT and a 128-bit row digest computed in both servers at"
-                + " once), re-check differences after each server applied the other's GTIDs, narrow what stays"
-                + " different to rows, and store the verdict (PASS / FAIL / UNKNOWN) for `mitosis gate`.",
+                + " once), re-check differences after each server applied the other's GTIDs (only the rows capture's"
+                + " change topics show changing, while capture runs), narrow what stays different to rows, and store"
+                + " the verdict (PASS / FAIL / UNKNOWN) for `mitosis gate`.",
             "Writes report.json, report.txt and report.html to the report dir; keeps checkpoint.json there while it"
                 + " runs, so a killed run resumes from its last finished chunk. Never writes to a user table.",
             "Without --once it verifies again after every pass (every --interval) until stopped, storing each verdict"
@@ -49,6 +53,7 @@ import java.util.concurrent.Callable;
 public final class VerifyCommand implements Callable<Integer> {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -116,8 +121,8 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private PairReport pass(MitosisConfig cfg, Pair target, Path dir, Progress progress) throws InterruptedException {
         boolean resuming = Files.exists(dir.resolve("checkpoint.json"));
-        PairVerifier verifier = new PairVerifier(target, cfg.schemas(), VerifySettings.from(cfg), Clock.systemUTC(),
-                Sleeper.SYSTEM);
+        VerifySettings settings = VerifySettings.from(cfg);
+        PairVerifier verifier = new PairVerifier(target, cfg.schemas(), settings, Clock.systemUTC(), Sleeper.SYSTEM);
         // On SIGTERM/SIGINT: finish the chunk under way and keep the checkpoint, so the next run resumes there.
         Thread hook = new Thread(() -> {
             verifier.stop();
@@ -130,12 +135,16 @@ public final class VerifyCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         PairReport report;
         DiffFile diffs = diffFile == null ? null : DiffFile.open(diffFile, resuming);
+        // Capture's change topics narrow re-checks to the rows that changed; without capture the report says so.
+        ChangedRows changes = new KafkaChangedRows(target, new KafkaClients(cfg.kafka()), settings.recheckWait(),
+                KAFKA_TIMEOUT, Clock.systemUTC());
         try {
             progress.say("pair %d: %s ⇄ %s%s", pair, target.a().name(), target.a0().name(),
                     resuming ? " (resuming from " + dir.resolve("checkpoint.json") + ")" : "");
             report = verifier.verify(new PairVerifier.Request(tables, Optional.of(dir), new VerifyProgress(progress),
-                    diffs == null ? d -> { } : diffs));
+                    diffs == null ? d -> { } : diffs, changes));
         } finally {
+            changes.close();
             if (diffs != null) {
                 diffs.close();
             }
