@@ -31,6 +31,8 @@ import java.util.concurrent.locks.LockSupport;
 final class EmulatedCapture implements AutoCloseable {
 
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean writing = new AtomicBoolean(true);
+    private volatile long lastWriteNanos;
     private final AtomicLong writes = new AtomicLong();
     private final Thread thread;
     private volatile Throwable failure;
@@ -57,6 +59,16 @@ final class EmulatedCapture implements AutoCloseable {
         return writes.get();
     }
 
+    /** Stops writing; status goes on being published until {@link #close()}, as a running capture's would. */
+    void stopWrites() {
+        writing.set(false);
+    }
+
+    /** {@link System#nanoTime()} of the last committed write. */
+    long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
     private void run(MariaDbServer a, MariaDbServer a0, KafkaClients kafka, int rows, int perSecond, boolean withStatus,
                      long seed) {
         Random random = new Random(seed);
@@ -71,6 +83,13 @@ final class EmulatedCapture implements AutoCloseable {
             while (running.get()) {
                 next += 1_000_000_000L / perSecond;
                 LockSupport.parkNanos(next - System.nanoTime()); // pacing the load
+                if (!writing.get()) {
+                    if (System.nanoTime() - lastStatus > 100_000_000L) {
+                        publishStatus(withStatus, a, a0, gtid, gtid0, statuses);
+                        lastStatus = System.nanoTime();
+                    }
+                    continue;
+                }
                 long id = 1 + random.nextInt(rows);
                 update.setLong(1, id);
                 update.executeUpdate();
@@ -84,20 +103,29 @@ final class EmulatedCapture implements AutoCloseable {
                 record.headers().add(ChangeEventReader.HEADER_SERVER, a.name().getBytes(StandardCharsets.UTF_8));
                 record.headers().add(ChangeEventReader.HEADER_SERVER_ID,
                         Integer.toString(a.serverId()).getBytes(StandardCharsets.UTF_8));
+                lastWriteNanos = System.nanoTime();
                 producer.send(record).get();
                 writes.incrementAndGet();
-                if (withStatus && System.nanoTime() - lastStatus > 100_000_000L) {
-                    // Only A is written, so everything either binlog holds up to now is published.
-                    for (MariaDbServer s : List.of(a, a0)) {
-                        String pos = query(s == a ? gtid : gtid0, "SELECT @@GLOBAL.gtid_binlog_pos");
-                        statuses.publish(new CaptureStatus(s.name(), CaptureState.RUNNING, pos, pos, 0, 0,
-                                Instant.now(), writes.get(), 0, 0, null, Instant.now()));
-                    }
+                if (System.nanoTime() - lastStatus > 100_000_000L) {
+                    publishStatus(withStatus, a, a0, gtid, gtid0, statuses);
                     lastStatus = System.nanoTime();
                 }
             }
         } catch (Throwable e) {
             failure = e;
+        }
+    }
+
+    /** Only A is written, by this thread, so everything either binlog holds up to now is published. */
+    private void publishStatus(boolean withStatus, MariaDbServer a, MariaDbServer a0, Statement gtid, Statement gtid0,
+                               CaptureStatusStore statuses) throws java.sql.SQLException {
+        if (!withStatus) {
+            return;
+        }
+        for (MariaDbServer s : List.of(a, a0)) {
+            String pos = query(s == a ? gtid : gtid0, "SELECT @@GLOBAL.gtid_binlog_pos");
+            statuses.publish(new CaptureStatus(s.name(), CaptureState.RUNNING, pos, pos, 0, 0, Instant.now(),
+                    writes.get(), 0, 0, null, Instant.now()));
         }
     }
 
