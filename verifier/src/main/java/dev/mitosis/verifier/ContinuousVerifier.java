@@ -129,7 +129,10 @@ public final class ContinuousVerifier implements AutoCloseable {
         try {
             loop();
             state.set(State.STOPPED);
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (InterruptedException e) {
+            state.set(State.STOPPED);
+            throw e;
+        } catch (RuntimeException e) {
             state.set(State.FAILED);
             throw e;
         } finally {
@@ -165,7 +168,7 @@ public final class ContinuousVerifier implements AutoCloseable {
     }
 
     private boolean running() {
-        return state.get() == State.RUNNING;
+        return state.get() == State.RUNNING && !Thread.currentThread().isInterrupted();
     }
 
     private void loop() throws InterruptedException {
@@ -179,6 +182,10 @@ public final class ContinuousVerifier implements AutoCloseable {
                 currentPass.set(pass);
                 PairReport report = pass.verify(request);
                 currentPass.set(null);
+                if (Thread.currentThread().isInterrupted()) {
+                    // An interrupt fails the pass's reads: what it says is about the interrupt, not the pair.
+                    throw new InterruptedException("interrupted during a full pass of pair " + pair.number());
+                }
                 if (pass.stopRequested()) {
                     return; // not a verdict on the whole scope; the checkpoint lets the next run resume
                 }
