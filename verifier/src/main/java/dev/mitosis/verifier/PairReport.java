@@ -18,10 +18,13 @@ import java.util.List;
  * @param resumed     whether the run continued from a checkpoint
  * @param totals      sums over tables
  * @param tables      per table, in name order
+ * @param notes       how the run went where it does not change the verdict (e.g. re-checks without the change
+ *                    stream, and why)
  */
 public record PairReport(int pair, Verdict verdict, List<String> reasons, String serverA, String serverA0,
                          String gtidA, String gtidA0, String startedAt, String finishedAt, long durationMs,
-                         boolean resumed, Totals totals, List<TableReport> tables) {
+                         boolean resumed, Totals totals, List<TableReport> tables,
+                         List<String> notes) {
 
     /**
      * Sums over the tables of a run: the coverage figures the gate shows.
@@ -71,5 +74,7 @@ public record PairReport(int pair, Verdict verdict, List<String> reasons, String
     public PairReport {
         reasons = List.copyOf(reasons);
         tables = List.copyOf(tables);
+        // Reports stored before notes existed read back with none.
+        notes = notes == null ? List.of() : List.copyOf(notes);
     }
 }

@@ -6,6 +6,8 @@ import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.topology.Pair;
 import dev.mitosis.verifier.internal.BothServers;
 import dev.mitosis.verifier.internal.Checkpoint;
+import dev.mitosis.verifier.internal.ChunkComparer;
+import dev.mitosis.verifier.internal.StreamRecheck;
 import dev.mitosis.verifier.internal.ServerSession;
 import dev.mitosis.verifier.internal.TableCatalog;
 import dev.mitosis.verifier.internal.TableShape;
@@ -46,9 +48,10 @@ public final class PairVerifier {
      * @param checkpointDir where {@code checkpoint.json} lives (resume after a kill), or empty for no checkpoints
      * @param listener      progress
      * @param differences   receives every differing row (the --diff-file), in the order found
+     * @param changes       the change stream that narrows re-checks, or {@link ChangedRows#NONE}
      */
     public record Request(List<String> tables, Optional<Path> checkpointDir, VerifyListener listener,
-                          Consumer<RowDifference> differences) {
+                          Consumer<RowDifference> differences, ChangedRows changes) {
 
         /** Copies the list. */
         public Request {
@@ -56,6 +59,18 @@ public final class PairVerifier {
             Objects.requireNonNull(checkpointDir, "checkpointDir");
             Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(differences, "differences");
+            Objects.requireNonNull(changes, "changes");
+        }
+
+        /** Without a change stream. */
+        public Request(List<String> tables, Optional<Path> checkpointDir, VerifyListener listener,
+                       Consumer<RowDifference> differences) {
+            this(tables, checkpointDir, listener, differences, ChangedRows.NONE);
+        }
+
+        /** The same request with re-checks narrowed by {@code changes}. */
+        public Request withChanges(ChangedRows changes) {
+            return new Request(tables, checkpointDir, listener, differences, changes);
         }
 
         /** Every table, no checkpoint, no listener. */
@@ -150,11 +165,11 @@ public final class PairVerifier {
 
     private PairReport unreachable(Instant started, String server, SQLException e) {
         String reason = "cannot reach " + server + ": " + e.getMessage() + "; start it or fix the config, then verify again";
-        return report(started, List.of(reason), "", "", false, List.of());
+        return report(started, List.of(reason), "", "", false, List.of(), List.of());
     }
 
     private PairReport report(Instant started, List<String> reasons, String gtidA, String gtidA0, boolean resumed,
-                              List<TableReport> tables) {
+                              List<TableReport> tables, List<String> notes) {
         Instant finished = clock.instant();
         PairReport.Totals totals = PairReport.Totals.of(tables);
         List<String> why = new ArrayList<>(reasons);
@@ -167,7 +182,7 @@ public final class PairVerifier {
         }
         return new PairReport(pair.number(), verdict, why, pair.a().name(), pair.a0().name(), gtidA, gtidA0,
                 started.toString(), finished.toString(), finished.toEpochMilli() - started.toEpochMilli(), resumed,
-                totals, tables);
+                totals, tables, notes);
     }
 
     /** One run over open sessions. */
@@ -176,12 +191,28 @@ public final class PairVerifier {
         private final Request request;
         private Instant started;
         private final List<String> reasons = new ArrayList<>();
+        private final ChunkComparer comparer;
         private List<String> scope = List.of();
 
         Run(BothServers servers, Request request, Instant started) {
             this.servers = servers;
             this.request = request;
             this.started = started;
+            this.comparer = new ChunkComparer(servers, settings, request.changes());
+        }
+
+        /** How re-checks went: whether the change stream narrowed them, and if not why. */
+        private List<String> notes() {
+            StreamRecheck.Tally t = comparer.recheckTally();
+            List<String> notes = new ArrayList<>();
+            if (t.byStream() > 0) {
+                notes.add(t.byStream() + " differing chunk(s) re-checked through the change stream");
+            }
+            if (!t.lastFallback().isEmpty()) {
+                notes.add("re-checks fell back to MASTER_GTID_WAIT and whole-chunk re-reads (" + t.wholeChunk()
+                        + " chunk(s)): " + t.lastFallback());
+            }
+            return notes;
         }
 
         PairReport execute() throws InterruptedException {
@@ -191,7 +222,7 @@ public final class PairVerifier {
                 scope = scope(done);
             } catch (SQLException e) {
                 reasons.add("cannot read the catalog: " + e.getMessage());
-                return report(started, reasons, "", "", false, done);
+                return report(started, reasons, "", "", false, done, notes());
             }
             reasons.addAll(sharedDomain());
             // A checkpoint older than a verdict may be is not resumed: its chunks would vouch for data long gone.
@@ -217,7 +248,7 @@ public final class PairVerifier {
                 TableReport tableReport = verifyTable(table, tally, done);
                 if (tableReport == null) {
                     reasons.add("interrupted: run the same command again to resume from the last finished chunk");
-                    return report(started, reasons, "", "", resumed, done);
+                    return report(started, reasons, "", "", resumed, done, notes());
                 }
                 done.add(tableReport);
                 request.listener().tableDone(tableReport);
@@ -234,7 +265,7 @@ public final class PairVerifier {
                 reasons.add("cannot read replication state at the end: " + e.getMessage());
             }
             request.checkpointDir().ifPresent(Checkpoint::delete);
-            return report(started, reasons.stream().distinct().toList(), gtidA, gtidA0, resumed, done);
+            return report(started, reasons.stream().distinct().toList(), gtidA, gtidA0, resumed, done, notes());
         }
 
         /** Catch-up waits tell the two servers' transactions apart by GTID domain; a shared domain defeats that. */
@@ -294,7 +325,7 @@ public final class PairVerifier {
                 return TableReport.notCompared(table, Verdict.UNKNOWN, "cannot read the table's shape: " + e.getMessage());
             }
             try {
-                new TableVerifier(servers, settings, request.listener(), sleeper).run(shape, tally,
+                new TableVerifier(servers, settings, comparer, request.listener(), sleeper).run(shape, tally,
                         () -> state.get() == State.RUNNING, () -> checkpoint(done, tally), request.differences());
             } catch (SQLException e) {
                 tally.abandon("server error while comparing " + table + ": " + e.getMessage()

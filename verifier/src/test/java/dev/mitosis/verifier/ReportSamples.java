@@ -17,6 +17,7 @@ final class ReportSamples {
         TableReport table = new TableReport("app.t", verdict, List.of(), coverage, verdict == Verdict.FAIL ? 1 : 0,
                 verdict == Verdict.FAIL ? List.of(d) : List.of(), true, ".D", 12);
         return new PairReport(0, verdict, List.of(), "p0-a", "p0-a0", "101-101-5", "101-101-5",
-                "2026-01-01T00:00:00Z", finishedAt, 1000, false, PairReport.Totals.of(List.of(table)), List.of(table));
+                "2026-01-01T00:00:00Z", finishedAt, 1000, false, PairReport.Totals.of(List.of(table)), List.of(table),
+                List.of());
     }
 }

@@ -8,7 +8,11 @@ import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.cli.Progress;
+import dev.mitosis.connectors.kafka.KafkaClients;
+import dev.mitosis.verifier.ChangedRows;
+import dev.mitosis.verifier.ContinuousVerifier;
 import dev.mitosis.verifier.DiffFile;
+import dev.mitosis.verifier.KafkaChangedRows;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
 import dev.mitosis.verifier.ReportFiles;
@@ -36,19 +40,26 @@ import java.util.concurrent.Callable;
         mixinStandardHelpOptions = true,
         description = {
             "Compare A and A0 of one pair chunk by chunk (COUNT and a 128-bit row digest computed in both servers at"
-                + " once), re-check differences after each server applied the other's GTIDs, narrow what stays"
-                + " different to rows, and store the verdict (PASS / FAIL / UNKNOWN) for `mitosis gate`.",
+                + " once), re-check differences after each server applied the other's GTIDs (only the rows capture's"
+                + " change topics show changing, while capture runs), narrow what stays different to rows, and store"
+                + " the verdict (PASS / FAIL / UNKNOWN) for `mitosis gate`.",
             "Writes report.json, report.txt and report.html to the report dir; keeps checkpoint.json there while it"
                 + " runs, so a killed run resumes from its last finished chunk. Never writes to a user table.",
-            "Without --once it verifies again after every pass (every --interval) until stopped, storing each verdict"
-                + " and printing one JSON line per pass; interrupted between passes it exits 130.",
+            "Without --once it verifies continuously until stopped: a full pass every --interval and, while capture"
+                + " runs, a refresh of a PASS every --refresh-interval that re-reads only the rows the change stream"
+                + " shows changed, so the stored verdict stays seconds old; a difference a refresh finds turns it FAIL"
+                + " at once. Every verdict is stored with the time and GTID positions it holds for; one JSON line is"
+                + " printed per full pass and per change of verdict. SIGTERM exits 143 after the chunk under way is"
+                + " checkpointed; an interrupt 130.",
         },
         subcommands = RepairSqlCommand.class,
-        footer = {"", "Exit codes: 0 PASS, 1 FAIL, 2 usage or config error, 3 UNKNOWN.", "",
+        footer = {"", "Exit codes: 0 PASS, 1 FAIL, 2 usage or config error, 3 UNKNOWN; without --once 143 on SIGTERM,"
+            + " 130 on interrupt.", "",
             "Example:", "  mitosis verify --config sandbox/mitosis.yaml --pair 0 --once --report-dir reports/p0"})
 public final class VerifyCommand implements Callable<Integer> {
 
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -80,9 +91,14 @@ public final class VerifyCommand implements Callable<Integer> {
             + " (default: ${DEFAULT-VALUE})")
     VerdictStores.Kind store;
 
-    @Option(names = "--interval", defaultValue = "30s", paramLabel = "D", description = "without --once: pause"
-            + " between passes, e.g. 30s, 5m (default: ${DEFAULT-VALUE})")
+    @Option(names = "--interval", defaultValue = "10m", paramLabel = "D", description = "without --once: time from"
+            + " the start of one full pass to the start of the next, e.g. 30s, 10m (default: ${DEFAULT-VALUE})")
     String interval;
+
+    @Option(names = "--refresh-interval", defaultValue = "200ms", paramLabel = "D", description = "without --once,"
+            + " while capture runs: pause between refreshes of a PASS from the change stream (default:"
+            + " ${DEFAULT-VALUE})")
+    String refreshInterval;
 
     @Override
     public Integer call() throws Exception {
@@ -95,29 +111,75 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         Duration pause = Durations.parse("--interval", interval);
+        Duration refresh = Durations.parse("--refresh-interval", refreshInterval);
         MitosisConfig cfg = VerdictStores.load(config);
         Pair target = VerdictStores.pair(cfg, pair);
         Path dir = VerdictStores.reportDir(reportDir, pair);
         Progress progress = new Progress(spec.commandLine().getErr(), "mitosis verify");
-        while (true) {
-            PairReport report = pass(cfg, target, dir, progress);
-            if (once) {
-                return exitCode(report.verdict());
-            }
-            progress.say("next pass in %d ms (stop with Ctrl-C; the last verdict stays stored)", pause.toMillis());
+        if (once) {
+            return exitCode(pass(cfg, target, dir, progress).verdict());
+        }
+        return continuous(cfg, target, dir, progress, new ContinuousVerifier.Schedule(pause, refresh,
+                ContinuousVerifier.Schedule.defaults().republishAfter()));
+    }
+
+    /**
+     * Full passes and, while capture runs, refreshes from the change stream, until SIGTERM/SIGINT (the JVM then
+     * exits 143/130 once the chunk under way is checkpointed) or an interrupt (130).
+     */
+    private int continuous(MitosisConfig cfg, Pair target, Path dir, Progress progress,
+                           ContinuousVerifier.Schedule schedule) throws InterruptedException {
+        VerifySettings settings = VerifySettings.from(cfg);
+        DiffFile diffs = diffFile == null ? null : DiffFile.open(diffFile, Files.exists(dir.resolve("checkpoint.json")));
+        Verdict[] last = new Verdict[1];
+        try (ChangedRows changes = new KafkaChangedRows(target, new KafkaClients(cfg.kafka()), settings.recheckWait(),
+                KAFKA_TIMEOUT, Clock.systemUTC());
+             VerdictStore verdicts = VerdictStores.open(store, cfg, dir)) {
+            ContinuousVerifier verifier = new ContinuousVerifier(target, cfg.schemas(), settings, changes, schedule,
+                    new PairVerifier.Request(tables, Optional.of(dir), new VerifyProgress(progress),
+                            diffs == null ? d -> { } : diffs), report -> {
+                        ReportFiles.write(dir, report);
+                        String stored = store(verdicts, cfg, dir, report, progress);
+                        // One line per full pass and per change of verdict; a refresh that only moves the
+                        // positions is stored, not printed.
+                        boolean refresh = report.notes().stream().anyMatch(n -> n.startsWith("refreshed from"));
+                        if (!refresh || report.verdict() != last[0]) {
+                            progress.say("pair %d: %s (%s)", pair, report.verdict(), dir.resolve(ReportFiles.TEXT));
+                            JsonOut.print(spec.commandLine().getOut(), summary(report, dir, stored));
+                        }
+                        last[0] = report.verdict();
+                    }, Clock.systemUTC(), Sleeper.SYSTEM);
+            Thread hook = new Thread(() -> {
+                verifier.stop();
+                try {
+                    verifier.awaitEnd(STOP_TIMEOUT);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "mitosis-verify-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
-                Thread.sleep(pause.toMillis());
+                progress.say("pair %d: %s ⇄ %s, continuous (full pass every %d s; stop with Ctrl-C or SIGTERM)", pair,
+                        target.a().name(), target.a0().name(), schedule.fullPassInterval().toSeconds());
+                verifier.run();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return ExitCodes.INTERRUPTED;
+            } finally {
+                verifier.stop();
+                removeHook(hook);
+            }
+            return ExitCodes.INTERRUPTED;
+        } finally {
+            if (diffs != null) {
+                diffs.close();
             }
         }
     }
 
     private PairReport pass(MitosisConfig cfg, Pair target, Path dir, Progress progress) throws InterruptedException {
         boolean resuming = Files.exists(dir.resolve("checkpoint.json"));
-        PairVerifier verifier = new PairVerifier(target, cfg.schemas(), VerifySettings.from(cfg), Clock.systemUTC(),
-                Sleeper.SYSTEM);
+        VerifySettings settings = VerifySettings.from(cfg);
+        PairVerifier verifier = new PairVerifier(target, cfg.schemas(), settings, Clock.systemUTC(), Sleeper.SYSTEM);
         // On SIGTERM/SIGINT: finish the chunk under way and keep the checkpoint, so the next run resumes there.
         Thread hook = new Thread(() -> {
             verifier.stop();
@@ -130,12 +192,16 @@ public final class VerifyCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         PairReport report;
         DiffFile diffs = diffFile == null ? null : DiffFile.open(diffFile, resuming);
+        // Capture's change topics narrow re-checks to the rows that changed; without capture the report says so.
+        ChangedRows changes = new KafkaChangedRows(target, new KafkaClients(cfg.kafka()), settings.recheckWait(),
+                KAFKA_TIMEOUT, Clock.systemUTC());
         try {
             progress.say("pair %d: %s ⇄ %s%s", pair, target.a().name(), target.a0().name(),
                     resuming ? " (resuming from " + dir.resolve("checkpoint.json") + ")" : "");
             report = verifier.verify(new PairVerifier.Request(tables, Optional.of(dir), new VerifyProgress(progress),
-                    diffs == null ? d -> { } : diffs));
+                    diffs == null ? d -> { } : diffs, changes));
         } finally {
+            changes.close();
             if (diffs != null) {
                 diffs.close();
             }
@@ -155,6 +221,12 @@ public final class VerifyCommand implements Callable<Integer> {
 
     private String store(MitosisConfig cfg, Path dir, PairReport report, Progress progress) {
         try (VerdictStore verdicts = VerdictStores.open(store, cfg, dir)) {
+            return store(verdicts, cfg, dir, report, progress);
+        }
+    }
+
+    private String store(VerdictStore verdicts, MitosisConfig cfg, Path dir, PairReport report, Progress progress) {
+        try {
             verdicts.publish(report);
             return store == VerdictStores.Kind.kafka ? "kafka:" + cfg.kafka().topicPrefix() + ".verdicts" : "files:" + dir;
         } catch (RuntimeException e) {

@@ -247,6 +247,35 @@ class VerifyCommandIT {
     }
 
     @Test
+    @Order(6)
+    void continuousModeStopsOnSigtermWith143AfterTheCheckpoint() throws Exception {
+        Path smallChunks = dir.resolve("tiny-chunks.yaml");
+        Files.writeString(smallChunks, Files.readString(config).replace("chunk.initial.rows: 500",
+                "chunk.initial.rows: 5\n  chunk.max.rows: 5"));
+        Path reports = dir.resolve("reports-sigterm");
+        List<String> command = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), VerifyChild.class.getName(),
+                "--config", smallChunks.toString(), "--pair", "0", "--store", "files", "--report-dir",
+                reports.toString()));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("child-sigterm.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> Files.exists(reports.resolve("checkpoint.json")) || !child.isAlive());
+            assertThat(child.isAlive()).as("log: %s", dir.resolve("child-sigterm.log")).isTrue();
+            new ProcessBuilder("kill", "-TERM", Long.toString(child.pid())).start().waitFor();
+            assertThat(child.waitFor(40, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            child.destroyForcibly();
+        }
+        assertThat(child.exitValue()).isEqualTo(143);
+        // Stopped mid-pass: the checkpoint stays for the next run to resume from, and no partial verdict is stored.
+        assertThat(reports.resolve("checkpoint.json")).exists();
+        assertThat(reports.resolve("verdicts.jsonl")).doesNotExist();
+    }
+
+    @Test
     @Order(3)
     void badInputIsAUsageError() {
         assertThat(run(new VerifyCommand(), args("--once", "--table", "nodot")).code()).isEqualTo(2);

@@ -1,10 +1,12 @@
 package dev.mitosis.verifier.internal;
 
 import dev.mitosis.connectors.mariadb.GtidPosition;
+import dev.mitosis.verifier.ChangedRows;
 import dev.mitosis.verifier.VerifySettings;
 
 import java.sql.SQLException;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Compares one chunk on both servers and re-checks a difference under live writes: before each re-read, each
@@ -40,15 +42,39 @@ public final class ChunkComparer {
 
     private final BothServers servers;
     private final VerifySettings settings;
+    private final StreamRecheck stream;
 
-    public ChunkComparer(BothServers servers, VerifySettings settings) {
+    public ChunkComparer(BothServers servers, VerifySettings settings, ChangedRows changes) {
         this.servers = servers;
         this.settings = settings;
+        this.stream = new StreamRecheck(servers, settings, changes, this);
+    }
+
+    /** How re-checks went so far: by the change stream, or by whole-chunk re-reads and why. */
+    public StreamRecheck.Tally recheckTally() {
+        return stream.tally();
     }
 
     /** Compares {@code range} of {@code shape}, re-checking as needed. */
     public Result compare(TableShape shape, KeyRange range) throws SQLException {
-        BothServers.Both<Read> read = servers.run(s -> Read.of(s, shape, range));
+        boolean useStream = stream.usableFor(shape);
+        BothServers.Both<Read> read = servers.run(s -> Read.of(s, shape, range, useStream));
+        if (read.a().digest().sameRows(read.a0().digest())) {
+            return new Result(Outcome.SAME, read.a().digest(), read.a0().digest(), 0, "");
+        }
+        if (useStream) {
+            Optional<Result> byStream = stream.recheck(shape, range, read);
+            if (byStream.isPresent()) {
+                return byStream.get();
+            }
+        }
+        stream.countWholeChunk();
+        return wholeChunk(shape, range, read);
+    }
+
+    /** Re-reads the whole chunk after each catch-up until its delta holds still, or attempts run out. */
+    Result wholeChunk(TableShape shape, KeyRange range, BothServers.Both<Read> first) throws SQLException {
+        BothServers.Both<Read> read = first;
         String lastDelta = null;
         for (int attempt = 0; ; attempt++) {
             if (read.a().digest().sameRows(read.a0().digest())) {
@@ -65,11 +91,15 @@ public final class ChunkComparer {
             }
             lastDelta = delta;
             if (!catchUp(read.a().ownPosition(), read.a0().ownPosition())) {
-                return new Result(Outcome.UNVERIFIED, read.a().digest(), read.a0().digest(), attempt,
-                        "a server did not apply the other's transactions within " + settings.recheckWait().toMillis() + " ms");
+                return unverified(read, attempt);
             }
-            read = servers.run(s -> Read.of(s, shape, range));
+            read = servers.run(s -> Read.of(s, shape, range, false));
         }
+    }
+
+    Result unverified(BothServers.Both<Read> read, int attempt) {
+        return new Result(Outcome.UNVERIFIED, read.a().digest(), read.a0().digest(), attempt,
+                "a server did not apply the other's transactions within " + settings.recheckWait().toMillis() + " ms");
     }
 
     /** Each server waits for what the other had written by its read. */
@@ -80,11 +110,20 @@ public final class ChunkComparer {
         return waited.a() && waited.a0();
     }
 
-    /** A digest and the server's own position right after it. */
-    record Read(ChunkDigest digest, GtidPosition ownPosition) {
-        static Read of(ServerSession s, TableShape shape, KeyRange range) throws SQLException {
+    /**
+     * A digest and the server's positions around it.
+     *
+     * @param before      {@code gtid_binlog_pos} before the read (empty when not asked for): where a change-stream
+     *                    window starts
+     * @param after       {@code gtid_binlog_pos} right after the read
+     * @param ownPosition the server's own domain of {@code after}: what the other must apply before a re-read
+     */
+    record Read(ChunkDigest digest, GtidPosition before, GtidPosition after, GtidPosition ownPosition) {
+        static Read of(ServerSession s, TableShape shape, KeyRange range, boolean withBefore) throws SQLException {
+            GtidPosition before = withBefore ? s.gtidBinlogPos() : GtidPosition.empty();
             ChunkDigest digest = s.checksum(shape, range);
-            return new Read(digest, s.ownPosition());
+            GtidPosition after = s.gtidBinlogPos();
+            return new Read(digest, before, after, after.onlyDomain(s.ownDomain()));
         }
     }
 }

@@ -53,6 +53,11 @@ public final class ReportHtml {
             r.reasons().forEach(reason -> h.append("<li>").append(escape(reason)).append("</li>"));
             h.append("</ul>");
         }
+        if (!r.notes().isEmpty()) {
+            h.append("<p>notes:</p><ul>");
+            r.notes().forEach(note -> h.append("<li>").append(escape(note)).append("</li>"));
+            h.append("</ul>");
+        }
         h.append("<table><tr><th>table</th><th>verdict</th><th>rows A / A0</th><th>chunks</th><th>differences</th>"
                 + "<th>notes</th></tr>");
         for (TableReport t : r.tables()) {

@@ -29,6 +29,9 @@ public final class ReportText {
         for (String reason : r.reasons()) {
             t.append("  ! ").append(reason).append('\n');
         }
+        for (String note : r.notes()) {
+            t.append("  note: ").append(note).append('\n');
+        }
         for (TableReport table : r.tables()) {
             TableCoverage c = table.coverage();
             t.append('\n').append(String.format(Locale.ROOT, "%-7s %s%n", table.verdict(), table.table()));

@@ -50,7 +50,12 @@ public final class RowHashes {
      */
     public static LinkedHashMap<String, Entry> list(ServerSession session, TableShape shape, KeyRange range, int cap)
             throws SQLException {
-        SqlFragment where = range.predicate(shape.keyColumns());
+        return list(session, shape, range.predicate(shape.keyColumns()), cap);
+    }
+
+    /** Lists at most {@code cap} rows matching {@code where}, in key order. */
+    public static LinkedHashMap<String, Entry> list(ServerSession session, TableShape shape, SqlFragment where, int cap)
+            throws SQLException {
         StringBuilder select = new StringBuilder("SELECT ").append(shape.quotedKeyList())
                 .append(", ").append(RowEncoding.rowText(shape.keyColumns()))
                 .append(", ").append(RowEncoding.rowHash(shape.columns()));

@@ -72,7 +72,11 @@ public final class ServerSession implements AutoCloseable {
 
     /** COUNT(*) and digest of the rows of {@code range}. */
     public ChunkDigest checksum(TableShape shape, KeyRange range) throws SQLException {
-        SqlFragment where = range.predicate(shape.keyColumns());
+        return checksum(shape, range.predicate(shape.keyColumns()));
+    }
+
+    /** COUNT(*) and digest of the rows matching {@code where}. */
+    public ChunkDigest checksum(TableShape shape, SqlFragment where) throws SQLException {
         long start = System.nanoTime();
         try (PreparedStatement s = connection.prepareStatement(RowEncoding.chunkChecksumSql(shape, where.sql()))) {
             where.bind(s, 1);

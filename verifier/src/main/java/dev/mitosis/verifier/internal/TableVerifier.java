@@ -30,10 +30,11 @@ public final class TableVerifier {
     private final VerifyListener listener;
     private final Sleeper sleeper;
 
-    public TableVerifier(BothServers servers, VerifySettings settings, VerifyListener listener, Sleeper sleeper) {
+    public TableVerifier(BothServers servers, VerifySettings settings, ChunkComparer comparer, VerifyListener listener,
+                         Sleeper sleeper) {
         this.servers = servers;
         this.settings = settings;
-        this.comparer = new ChunkComparer(servers, settings);
+        this.comparer = comparer;
         this.narrower = new RowNarrower(servers, comparer);
         this.sizer = new ChunkSizer(settings.chunkTargetMs(), settings.chunkMaxRows());
         this.listener = listener;
