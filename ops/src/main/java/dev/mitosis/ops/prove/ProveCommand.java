@@ -1,6 +1,5 @@
 package dev.mitosis.ops.prove;
 
-import dev.mitosis.connectors.capture.CaptureStatusStore;
 import dev.mitosis.connectors.events.ChangeEventReader;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.ServerConnector;
@@ -12,8 +11,8 @@ import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.cli.Progress;
+import dev.mitosis.purger.CaptureStatusFollower;
 import dev.mitosis.purger.PurgeTarget;
-import dev.mitosis.purger.archive.CaptureCoverage;
 import dev.mitosis.purger.archive.ChangeArchive;
 import dev.mitosis.purger.proof.ProofReport;
 import dev.mitosis.purger.proof.PurgeProof;
@@ -81,12 +80,11 @@ public final class ProveCommand implements Callable<Integer> {
         KafkaClients kafka = new KafkaClients(loaded.kafka());
         Duration kafkaTimeout = Duration.ofSeconds(kafkaTimeoutSeconds);
         ProofReport report;
-        try (CaptureStatusStore statuses = new CaptureStatusStore(kafka, kafkaTimeout)) {
-            CaptureCoverage coverage = new CaptureCoverage(server.name(), () -> statuses.latest(server.name()),
-                    Clock.systemUTC(), Sleeper.SYSTEM);
+        try (CaptureStatusFollower capture = new CaptureStatusFollower(kafka, server.name(), kafkaTimeout)) {
             PurgeProof proof = new PurgeProof(target, loaded.schemas(), loaded::tableRule,
-                    new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), coverage,
-                    Duration.ofSeconds(captureWaitSeconds), line -> progress.say("%s", line));
+                    new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), capture,
+                    Duration.ofSeconds(captureWaitSeconds), Clock.systemUTC(), Sleeper.SYSTEM,
+                    line -> progress.say("%s", line));
             report = proof.prove();
         }
         progress.say("shard %d on %s: %s", shard, server.name(), report.verdict());

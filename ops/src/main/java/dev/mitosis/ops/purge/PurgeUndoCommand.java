@@ -1,6 +1,5 @@
 package dev.mitosis.ops.purge;
 
-import dev.mitosis.connectors.capture.CaptureStatusStore;
 import dev.mitosis.connectors.events.ChangeEventReader;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.ServerConnector;
@@ -12,8 +11,8 @@ import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.cli.Progress;
+import dev.mitosis.purger.CaptureStatusFollower;
 import dev.mitosis.purger.PurgeTarget;
-import dev.mitosis.purger.archive.CaptureCoverage;
 import dev.mitosis.purger.archive.ChangeArchive;
 import dev.mitosis.purger.undo.PurgeUndo;
 import dev.mitosis.purger.undo.UndoListener;
@@ -43,7 +42,7 @@ import java.util.concurrent.Callable;
                 + " them. Refuses unless capture covers the server's position and the archive holds every delete the"
                 + " purger recorded.",
         footer = {"", "Exit codes: 0 done, 1 refused (archive may be incomplete) or failed, 2 usage.",
-            "", "Example:", "  mitosis purge undo --config sandbox/mitosis.yaml --shard 2 --table app.accounts"})
+            "", "Example:", "  mitosis purge undo --config sandbox/mitosis.yaml --shard 2 --table app.t"})
 public final class PurgeUndoCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -98,12 +97,11 @@ public final class PurgeUndoCommand implements Callable<Integer> {
         KafkaClients kafka = new KafkaClients(loaded.kafka());
         Duration kafkaTimeout = Duration.ofSeconds(kafkaTimeoutSeconds);
         UndoReport report;
-        try (CaptureStatusStore statuses = new CaptureStatusStore(kafka, kafkaTimeout)) {
-            CaptureCoverage coverage = new CaptureCoverage(server.name(), () -> statuses.latest(server.name()),
-                    Clock.systemUTC(), Sleeper.SYSTEM);
+        try (CaptureStatusFollower capture = new CaptureStatusFollower(kafka, server.name(), kafkaTimeout)) {
             PurgeUndo undo = new PurgeUndo(target, parts[0], parts[1],
-                    new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), coverage,
-                    Duration.ofSeconds(captureWaitSeconds), allowIncomplete, chunkRows, new UndoListener() {
+                    new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), capture,
+                    Duration.ofSeconds(captureWaitSeconds), Clock.systemUTC(), Sleeper.SYSTEM, allowIncomplete,
+                    chunkRows, new UndoListener() {
                         @Override
                         public void said(String line) {
                             progress.say("%s", line);

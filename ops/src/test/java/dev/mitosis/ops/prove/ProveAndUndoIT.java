@@ -298,7 +298,7 @@ class ProveAndUndoIT {
         JsonNode json = prove.json();
         assertThat(json.path("verdict").asText()).isEqualTo("CANNOT_TELL");
         assertThat(json.path("captureCovers").asBoolean()).isFalse();
-        assertThat(json.path("captureGap").asText()).contains("capture of p0-a0 has archived up to");
+        assertThat(json.path("captureGap").asText()).contains("capture of p0-a0 processed only");
         assertThat(json.path("tables").get(0).path("remaining").asLong()).isZero();
 
         String count = pair.a0().queryString("SELECT COUNT(*) FROM app.accounts");

@@ -31,7 +31,7 @@ class ProveCommandTest {
         Run undo = run("purge", "undo", "--help");
         assertThat(undo.exitCode()).isZero();
         assertThat(undo.out()).contains("--table", "--allow-incomplete",
-                "mitosis purge undo --config sandbox/mitosis.yaml --shard 2 --table app.accounts");
+                "mitosis purge undo --config sandbox/mitosis.yaml --shard 2 --table app.t");
 
         assertThat(run("purge", "--help").out()).contains("undo");
         assertThat(run("--help").out()).contains("prove");

@@ -1,18 +1,20 @@
 package dev.mitosis.purger.proof;
 
-import dev.mitosis.connectors.mariadb.GtidPosition;
+import dev.mitosis.connectors.time.Sleeper;
 import dev.mitosis.connectors.topology.TableRule;
+import dev.mitosis.purger.ArchiveCheck;
+import dev.mitosis.purger.CaptureStatusSource;
 import dev.mitosis.purger.PurgePlan;
 import dev.mitosis.purger.PurgeTarget;
 import dev.mitosis.purger.Purger;
 import dev.mitosis.purger.ResidueCounts;
 import dev.mitosis.purger.TablePlan;
-import dev.mitosis.purger.archive.CaptureCoverage;
 import dev.mitosis.purger.archive.ChangeArchive;
-import dev.mitosis.purger.archive.ServerPosition;
+import dev.mitosis.purger.internal.ArchiveWaiter;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,34 +36,40 @@ public final class PurgeProof {
     private final List<String> schemas;
     private final BiFunction<String, String, TableRule> rules;
     private final ChangeArchive archive;
-    private final CaptureCoverage coverage;
+    private final CaptureStatusSource capture;
     private final Duration captureWait;
+    private final Clock clock;
+    private final Sleeper sleeper;
     private final Consumer<String> progress;
 
     /**
+     * @param capture     capture's newest status of the target's server
      * @param captureWait how long to wait for capture to cover the server's position taken at the start
      * @param progress    one line per step, for an operator
      */
     public PurgeProof(PurgeTarget target, List<String> schemas, BiFunction<String, String, TableRule> rules,
-                      ChangeArchive archive, CaptureCoverage coverage, Duration captureWait,
-                      Consumer<String> progress) {
+                      ChangeArchive archive, CaptureStatusSource capture, Duration captureWait, Clock clock,
+                      Sleeper sleeper, Consumer<String> progress) {
         this.target = Objects.requireNonNull(target, "target");
         this.schemas = List.copyOf(schemas);
         this.rules = Objects.requireNonNull(rules, "rules");
         this.archive = Objects.requireNonNull(archive, "archive");
-        this.coverage = Objects.requireNonNull(coverage, "coverage");
+        this.capture = Objects.requireNonNull(capture, "capture");
         this.captureWait = Objects.requireNonNull(captureWait, "captureWait");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.progress = Objects.requireNonNull(progress, "progress");
     }
 
     /** Runs the proof. */
     public ProofReport prove() throws SQLException, InterruptedException {
-        GtidPosition position = ServerPosition.of(target.sessions());
-        progress.accept("server " + target.serverName() + " at " + position + "; waiting up to "
-                + captureWait.toSeconds() + " s for capture to cover it");
-        Optional<String> gap = coverage.awaitCovers(position, captureWait);
-        gap.ifPresentOrElse(g -> progress.accept("capture incomplete: " + g),
-                () -> progress.accept("capture covers " + position));
+        progress.accept("waiting up to " + captureWait.toSeconds() + " s for capture to cover the position of "
+                + target.serverName());
+        ArchiveCheck check = new ArchiveWaiter(target.serverName(), target.sessions(), capture, clock, sleeper)
+                .await(captureWait);
+        Optional<String> gap = check.archived() ? Optional.empty() : Optional.of(check.reason());
+        progress.accept((check.archived() ? "capture covers " + check.position() + ": " : "capture incomplete: ")
+                + check.reason());
         PurgePlan plan = Purger.builder(target).tables(schemas, rules).build().plan(true);
         List<TableProof> tables = new ArrayList<>();
         Verdict verdict = gap.isPresent() ? Verdict.CANNOT_TELL : Verdict.PROVEN;
@@ -75,7 +83,7 @@ public final class PurgeProof {
             verdict = verdict.and(proof.verdict());
         }
         return new ProofReport(target.newShard(), target.serverName(), target.purgedResidue(), target.keptResidue(),
-                position.toString(), gap, tables, verdict);
+                check.position(), gap, tables, verdict);
     }
 
     private TableProof prove(TablePlan table, Optional<String> gap) throws SQLException, InterruptedException {

@@ -3,16 +3,18 @@ package dev.mitosis.purger.undo;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.connectors.events.Op;
-import dev.mitosis.connectors.mariadb.GtidPosition;
+import dev.mitosis.connectors.time.Sleeper;
+import dev.mitosis.purger.ArchiveCheck;
+import dev.mitosis.purger.CaptureStatusSource;
 import dev.mitosis.purger.PurgeTarget;
-import dev.mitosis.purger.archive.CaptureCoverage;
 import dev.mitosis.purger.archive.ChangeArchive;
-import dev.mitosis.purger.archive.ServerPosition;
 import dev.mitosis.purger.archive.StatementTag;
+import dev.mitosis.purger.internal.ArchiveWaiter;
 import dev.mitosis.purger.proof.PurgeCheckpoints;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,24 +43,30 @@ public final class PurgeUndo {
     private final String schema;
     private final String table;
     private final ChangeArchive archive;
-    private final CaptureCoverage coverage;
+    private final CaptureStatusSource capture;
     private final Duration captureWait;
+    private final Clock clock;
+    private final Sleeper sleeper;
     private final boolean allowIncomplete;
     private final int chunkRows;
     private final UndoListener listener;
 
     /**
+     * @param capture         capture's newest status of the target's server
      * @param allowIncomplete restore what the archive holds even when it may be incomplete
      * @param chunkRows       rows per transaction
      */
-    public PurgeUndo(PurgeTarget target, String schema, String table, ChangeArchive archive, CaptureCoverage coverage,
-                     Duration captureWait, boolean allowIncomplete, int chunkRows, UndoListener listener) {
+    public PurgeUndo(PurgeTarget target, String schema, String table, ChangeArchive archive,
+                     CaptureStatusSource capture, Duration captureWait, Clock clock, Sleeper sleeper,
+                     boolean allowIncomplete, int chunkRows, UndoListener listener) {
         this.target = Objects.requireNonNull(target, "target");
         this.schema = Objects.requireNonNull(schema, "schema");
         this.table = Objects.requireNonNull(table, "table");
         this.archive = Objects.requireNonNull(archive, "archive");
-        this.coverage = Objects.requireNonNull(coverage, "coverage");
+        this.capture = Objects.requireNonNull(capture, "capture");
         this.captureWait = Objects.requireNonNull(captureWait, "captureWait");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
         this.allowIncomplete = allowIncomplete;
         if (chunkRows < 1) {
             throw new IllegalArgumentException("chunk rows " + chunkRows + " must be >= 1");
@@ -89,10 +97,11 @@ public final class PurgeUndo {
                         + column.columnType() + ", which the undo cannot restore from the archive");
             }
         }
-        GtidPosition position = ServerPosition.of(target.sessions());
-        listener.said("server " + target.serverName() + " at " + position + "; waiting up to "
-                + captureWait.toSeconds() + " s for capture to cover it");
-        Optional<String> gap = coverage.awaitCovers(position, captureWait);
+        listener.said("waiting up to " + captureWait.toSeconds() + " s for capture to cover the position of "
+                + target.serverName());
+        ArchiveCheck check = new ArchiveWaiter(target.serverName(), target.sessions(), capture, clock, sleeper)
+                .await(captureWait);
+        Optional<String> gap = check.archived() ? Optional.empty() : Optional.of(check.reason());
         String topic = archive.topic(target.serverName(), schema, table);
         long[] tagged = {0};
         archive.read(topic, e -> {
@@ -109,7 +118,7 @@ public final class PurgeUndo {
                     + " but the purger recorded " + reported + ": the archive is incomplete");
         }
         if (!doubts.isEmpty() && !allowIncomplete) {
-            return new UndoReport(target.newShard(), target.serverName(), qualified, topic, position.toString(), gap,
+            return new UndoReport(target.newShard(), target.serverName(), qualified, topic, check.position(), gap,
                     reported, tagged[0], 0, 0, 0, List.of(), Optional.of(String.join("; ", doubts)
                             + " (--allow-incomplete restores what the archive holds)"));
         }
@@ -117,7 +126,7 @@ public final class PurgeUndo {
         Apply apply = new Apply(new RowRestorer(target.sessions(), columns, target.newShard()), qualified);
         archive.read(topic, apply::accept);
         apply.flush();
-        return new UndoReport(target.newShard(), target.serverName(), qualified, topic, position.toString(), gap,
+        return new UndoReport(target.newShard(), target.serverName(), qualified, topic, check.position(), gap,
                 reported, apply.seen, apply.restored, apply.existing, apply.conflicts, apply.samples,
                 Optional.empty());
     }
