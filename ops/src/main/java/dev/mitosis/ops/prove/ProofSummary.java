@@ -58,6 +58,17 @@ final class ProofSummary {
         return summary;
     }
 
+    static Map<String, Object> unreachable(int shard, String server, String error) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("command", "prove");
+        summary.put("shard", shard);
+        summary.put("server", server);
+        summary.put("verdict", "CANNOT_TELL");
+        summary.put("reason", "cannot query " + server + ": " + error);
+        summary.put("tables", List.of());
+        return summary;
+    }
+
     private static Map<String, Object> counts(ResidueCounts c) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("purgedResidue", c.purge());

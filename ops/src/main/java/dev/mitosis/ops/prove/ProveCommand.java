@@ -85,7 +85,14 @@ public final class ProveCommand implements Callable<Integer> {
                     new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), capture,
                     Duration.ofSeconds(captureWaitSeconds), Clock.systemUTC(), Sleeper.SYSTEM,
                     line -> progress.say("%s", line));
-            report = proof.prove();
+            try {
+                report = proof.prove();
+            } catch (SQLException e) {
+                // Without the server's rows nothing can be proven or disproven.
+                progress.say("CANNOT TELL: %s unreachable: %s", server.name(), e.getMessage());
+                JsonOut.print(out, ProofSummary.unreachable(shard, server.name(), e.getMessage()));
+                return ExitCodes.INCONCLUSIVE;
+            }
         }
         progress.say("shard %d on %s: %s", shard, server.name(), report.verdict());
         JsonOut.print(out, ProofSummary.of(report));

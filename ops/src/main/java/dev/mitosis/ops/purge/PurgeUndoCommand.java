@@ -119,6 +119,9 @@ public final class PurgeUndoCommand implements Callable<Integer> {
                 throw OperatorException.failed(e.getMessage());
             } catch (ChangeArchive.ArchiveUnreadableException e) {
                 throw OperatorException.failed("the archive cannot be read: " + e.getMessage());
+            } catch (java.sql.SQLException e) {
+                throw OperatorException.failed("purge undo on " + server.name() + " failed: " + e.getMessage()
+                        + " (rows restored so far stay; a re-run skips them)");
             }
         }
         report.refusal().ifPresentOrElse(r -> progress.say("REFUSED: %s", r),
