@@ -44,6 +44,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "purge",
         mixinStandardHelpOptions = true,
+        subcommands = PurgeUndoCommand.class,
         description = "Delete what new shard S no longer owns (the residue its sibling keeps), chunk by chunk,"
                 + " throttled by replica lag, load and capture lag, checkpointed per chunk, behind the interlocks (flip recorded,"
                 + " replication cut, no misrouted writes, capture caught up, last verdict PASS). Misplaced rows and"
@@ -61,11 +62,12 @@ public final class PurgeCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--config", required = true, paramLabel = "C", description = "the mitosis.yaml of the fleet")
+    // Not picocli-required: `purge undo` would then need them before its own name; checked in call().
+    @Option(names = "--config", paramLabel = "C", description = "the mitosis.yaml of the fleet (required)")
     Path config;
 
-    @Option(names = "--shard", required = true, paramLabel = "S", description = "the new shard to purge, 0..2n-1")
-    int shard;
+    @Option(names = "--shard", paramLabel = "S", description = "the new shard to purge, 0..2n-1 (required)")
+    Integer shard;
 
     @Option(names = "--table", paramLabel = "db.t", description = "limit the purge to these tables (repeatable)")
     List<String> tables = new ArrayList<>();
@@ -82,6 +84,9 @@ public final class PurgeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Progress progress = new Progress(err, "purge");
+        if (config == null || shard == null) {
+            return usage(err, "missing required option(s): --config and --shard (see mitosis purge --help)");
+        }
         MitosisConfig loaded;
         try {
             loaded = MitosisConfigLoader.withSystemEnvironment().load(config);
