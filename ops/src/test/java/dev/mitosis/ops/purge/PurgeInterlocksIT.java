@@ -63,6 +63,7 @@ class PurgeInterlocksIT {
     /** {@code mitosis capture --servers p0-a} in a child JVM, as an operator runs it; SIGTERM stops it. */
     private static Process capture;
     private static int captureStarts;
+    private static Instant flippedAt;
 
     @BeforeAll
     static void startFleetCaptureAndFlip() throws IOException {
@@ -95,14 +96,15 @@ class PurgeInterlocksIT {
                 ""));
         loaded = new MitosisConfigLoader(Map.<String, String>of()::get).load(config);
         startCapture();
-        // The flip, published a window ago: the quiet window since it has passed.
+        // The flip (publish stamps its own time); the purge may start once a quiet window has passed since.
         RoutingStore routing = new RoutingStore(new KafkaClients(loaded.kafka()));
         routing.ensureTopics();
-        Instant flippedAt = Instant.now().minusMillis(QUIET_WINDOW_MS + 1_000);
+        String now = Instant.now().toString();
         routing.publish(new ShardMapVersion(1, 2, List.of(
                 new ShardEndpoint(0, "p0-a", "127.0.0.1", pair.a().port()),
-                new ShardEndpoint(1, "p0-a0", "127.0.0.1", pair.a0().port())), flippedAt.toString(), "it", false,
-                List.of(new GateRecord(0, "PASS", flippedAt.toString(), "verified"))), 0);
+                new ShardEndpoint(1, "p0-a0", "127.0.0.1", pair.a0().port())), now, "it", false,
+                List.of(new GateRecord(0, "PASS", now, "verified"))), 0);
+        flippedAt = Instant.parse(routing.latest().orElseThrow().publishedAt());
     }
 
     @AfterAll
@@ -192,6 +194,8 @@ class PurgeInterlocksIT {
     @Test
     @Order(1)
     void theReplicatedWriteDoesNotCountALocalMisroutedWriteRefusesNamingItAndNothingIsDeleted() {
+        Instant quietSince = flippedAt.plusMillis(QUIET_WINDOW_MS);
+        await().atMost(WAIT).until(() -> Instant.now().isAfter(quietSince));
         // A0 (new shard 1) writes odd uid 4001: it replicates into A's binlog, marked as the peer's.
         pair.a0().execute("INSERT INTO app.accounts (uid, v) VALUES (4001, -1)");
         assertThat(pair.awaitInSync(WAIT)).isTrue();
