@@ -32,7 +32,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Capture's throughput against a bare Debezium engine on one server and broker of this machine: N rows written
  * first (single-row transactions, then 1k-row transactions) while both engines are stopped at a stored offset, then
- * each engine started in turn and timed until the broker holds all N events. Then p99 latency (commit → consumer)
+ * four runs over that backlog, capture, bare, bare, capture (ABBA), each timed until the broker holds all N events;
+ * an engine's rate is the mean of its two runs. Then p99 latency (commit → consumer)
  * at a steady 2k rows/s through capture, and this JVM's RSS. Both engines run with the engine and producer settings
  * of {@link dev.mitosis.capture.CaptureEngineConfig} (see {@code ops/bench/capture}'s header for what differs). Run
  * by {@code ops/bench/capture}; prints one JSON object. Not a test: numbers are reported, never asserted.
@@ -66,8 +67,6 @@ public final class CaptureBench {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("rows", rows);
             CaptureBench bench = new CaptureBench(server, broker, dir);
-            // Unmeasured: both engines run once, so neither pays this JVM's JIT warm-up in its measured run.
-            bench.throughput("warmup", Math.min(rows / 10, 20_000), 1);
             result.put("single_row_transactions", bench.throughput("single", rows, 1));
             result.put("transactions_of_1000_rows", bench.throughput("txn", rows, 1000));
             result.put("latency_at_2000_rows_per_s", bench.latency(latencySeconds));
@@ -92,43 +91,60 @@ public final class CaptureBench {
         return new MitosisConfigLoader(Map.<String, String>of()::get).load(file);
     }
 
+    /** The order of the engine runs over one backlog: ABBA, so drift of this machine's load and JIT favours neither. */
+    private static final List<String> RUNS = List.of("mitosis", "bare", "bare", "mitosis");
+
     private Map<String, Object> throughput(String scenario, int rows, int rowsPerTransaction) throws Exception {
-        MitosisConfig mitosis = config("mitosis-" + scenario);
-        MitosisConfig bare = config("bare-" + scenario);
-        Server benchServer = mitosis.topology().server("bench").orElseThrow();
-        // Both engines store a start offset (a heartbeat), then stop: the rows below are their backlog.
-        try (CaptureWorker worker = worker(mitosis, benchServer)) {
-            awaitTrue(() -> CaptureWorker.hasStoredPosition(mitosis, benchServer));
+        List<MitosisConfig> configs = new ArrayList<>();
+        for (int i = 0; i < RUNS.size(); i++) {
+            configs.add(config(RUNS.get(i) + "-" + scenario + "-" + i));
         }
-        try (BareDebeziumEngine engine = bareEngine(bare, benchServer).start()) {
-            awaitTrue(() -> CaptureWorker.hasStoredPosition(bare, benchServer));
+        Server benchServer = configs.get(0).topology().server("bench").orElseThrow();
+        // Every run stores a start offset (a heartbeat), then stops: the rows below are each run's backlog.
+        for (int i = 0; i < RUNS.size(); i++) {
+            MitosisConfig config = configs.get(i);
+            try (AutoCloseable engine = start(RUNS.get(i), config, benchServer)) {
+                awaitTrue(() -> CaptureWorker.hasStoredPosition(config, benchServer));
+            }
         }
         long writeStart = System.nanoTime();
         write(rows, rowsPerTransaction);
         double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
         System.err.printf("bench %s: wrote %d rows in %.1f s%n", scenario, rows, writeSeconds);
 
+        Map<String, List<Rate>> rates = new LinkedHashMap<>();
+        for (int i = 0; i < RUNS.size(); i++) {
+            MitosisConfig config = configs.get(i);
+            String topic = new KafkaClients(config.kafka()).topics().changes("bench", "bench", "events");
+            long start = System.nanoTime();
+            try (AutoCloseable engine = start(RUNS.get(i), config, benchServer)) {
+                rates.computeIfAbsent(RUNS.get(i), k -> new ArrayList<>()).add(timeUntil(config, topic, rows, start));
+            }
+        }
+        double mitosis = mean(rates.get("mitosis"), Rate::eventsPerSecond);
+        double bare = mean(rates.get("bare"), Rate::eventsPerSecond);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("write_rows_per_s", Math.round(rows / writeSeconds));
-        String topic = new KafkaClients(mitosis.kafka()).topics().changes("bench", "bench", "events");
-        long start = System.nanoTime();
-        Rate mitosisRate;
-        try (CaptureWorker worker = worker(mitosis, benchServer)) {
-            mitosisRate = timeUntil(mitosis, topic, rows, start);
-        }
-        String bareTopic = new KafkaClients(bare.kafka()).topics().changes("bench", "bench", "events");
-        start = System.nanoTime();
-        Rate bareRate;
-        try (BareDebeziumEngine engine = bareEngine(bare, benchServer).start()) {
-            bareRate = timeUntil(bare, bareTopic, rows, start);
-        }
-        result.put("mitosis_events_per_s", Math.round(mitosisRate.eventsPerSecond()));
-        result.put("bare_debezium_events_per_s", Math.round(bareRate.eventsPerSecond()));
-        result.put("ratio", Math.round(100.0 * mitosisRate.eventsPerSecond() / bareRate.eventsPerSecond()) / 100.0);
-        result.put("mitosis_start_s", Math.round(mitosisRate.startSeconds() * 100) / 100.0);
-        result.put("bare_debezium_start_s", Math.round(bareRate.startSeconds() * 100) / 100.0);
+        result.put("mitosis_events_per_s", Math.round(mitosis));
+        result.put("bare_debezium_events_per_s", Math.round(bare));
+        result.put("ratio", Math.round(100.0 * mitosis / bare) / 100.0);
+        result.put("mitosis_runs_events_per_s", rates.get("mitosis").stream()
+                .map(r -> Math.round(r.eventsPerSecond())).toList());
+        result.put("bare_debezium_runs_events_per_s", rates.get("bare").stream()
+                .map(r -> Math.round(r.eventsPerSecond())).toList());
+        result.put("mitosis_start_s", Math.round(mean(rates.get("mitosis"), Rate::startSeconds) * 100) / 100.0);
+        result.put("bare_debezium_start_s", Math.round(mean(rates.get("bare"), Rate::startSeconds) * 100) / 100.0);
         System.err.println("bench " + scenario + ": " + result);
         return result;
+    }
+
+    private static double mean(List<Rate> rates, java.util.function.ToDoubleFunction<Rate> value) {
+        return rates.stream().mapToDouble(value).average().orElse(Double.NaN);
+    }
+
+    /** Capture (waiting until it streams) or the bare engine, running until closed. */
+    private AutoCloseable start(String engine, MitosisConfig config, Server benchServer) {
+        return engine.equals("mitosis") ? worker(config, benchServer) : bareEngine(config, benchServer).start();
     }
 
     private CaptureWorker worker(MitosisConfig config, Server benchServer) {

@@ -178,7 +178,8 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     private static String statusLine(ServerHealth h) {
-        return "server=" + h.server() + " status=" + h.state() + " processed_gtid=" + h.processedGtid().orElse("-") + " last_gtid=" + h.lastGtid().orElse("-")
+        return "server=" + h.server() + " status=" + h.state() + " processed_gtid=" + h.processedGtid().orElse("-")
+                + " last_gtid=" + h.lastGtid().orElse("-")
                 + " lag_ms=" + h.lagMillis() + " events=" + h.events()
                 + String.format(" events_per_s=%.1f", h.eventsPerSecond()) + " retries=" + h.retries()
                 + h.error().map(e -> " error=\"" + e + "\"").orElse("");
