@@ -10,7 +10,8 @@ import java.util.Optional;
 /**
  * One row change as capture published it, the only shape workers see (they never read Debezium's JSON). Column
  * values are JSON nodes as Debezium encodes them with {@code decimal.handling.mode=string}: numbers, strings,
- * DECIMAL as a string, dates as epoch days, DATETIME as epoch milliseconds, binary as base64.
+ * DECIMAL as a string, dates as epoch days, DATETIME(0..3) as epoch milliseconds and DATETIME(4..6) as epoch
+ * microseconds, binary as base64.
  *
  * @param id                the identity for de-duplication
  * @param serverId          the {@code server_id} of the server whose binlog held the event
