@@ -224,9 +224,8 @@ public final class ContinuousVerifier implements AutoCloseable {
                 return;
             }
             while (running() && clock.instant().isBefore(nextPass)) {
-                if (changes.unavailable().isPresent()) {
-                    return;
-                }
+                // A lagging capture only delays a refresh: each one waits until capture covers the positions it
+                // read, and the stream keeps every change since the PASS meanwhile.
                 Instant readAt = clock.instant();
                 Optional<VerdictRefresher.Outcome> outcome = refreshing.refresher.refresh(tables, sinceA, sinceA0);
                 if (outcome.isPresent()) {

@@ -91,6 +91,29 @@ class DivergenceIT {
     }
 
     @Test
+    @Order(0)
+    void aScopeWithNothingComparableIsNeverPass() throws Exception {
+        PairReport onlyNoKey = PairFixture.verifier(pair, SMALL_CHUNKS).verify(new PairVerifier.Request(
+                List.of("app.nopk"), java.util.Optional.empty(), VerifyListener.NONE, d -> { }));
+        assertThat(onlyNoKey.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(onlyNoKey.tables()).singleElement().satisfies(t -> {
+            assertThat(t.verdict()).isEqualTo(Verdict.UNKNOWN);
+            assertThat(t.reasons().get(0)).contains("no primary key");
+            assertThat(t.coverage().full()).isFalse();
+        });
+        assertThat(onlyNoKey.reasons()).anyMatch(r -> r.startsWith("nothing was compared"));
+
+        pair.a().execute("CREATE DATABASE IF NOT EXISTS empty_scope");
+        assertThat(pair.awaitInSync(Duration.ofSeconds(30))).isTrue();
+        PairReport empty = new PairVerifier(PairFixture.pairOf(pair), List.of("empty_scope"), SMALL_CHUNKS,
+                java.time.Clock.systemUTC(), dev.mitosis.connectors.time.Sleeper.SYSTEM)
+                .verify(PairVerifier.Request.everything());
+        assertThat(empty.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(empty.totals().tablesInScope()).isZero();
+        assertThat(empty.reasons()).anyMatch(r -> r.startsWith("nothing was compared"));
+    }
+
+    @Test
     @Order(1)
     void everyInjectedDifferenceIsFoundWithItsRowAndColumns() throws Exception {
         PairReport report = PairFixture.verifier(pair, SMALL_CHUNKS).verify(new PairVerifier.Request(List.of(),

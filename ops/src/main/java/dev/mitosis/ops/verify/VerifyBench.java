@@ -98,6 +98,13 @@ public final class VerifyBench {
             Map<String, String> variants = new LinkedHashMap<>();
             variants.put("mitosis_sha1", RowEncoding.chunkChecksumSql(shape, "1 = 1"));
             variants.put("mitosis_sha1_derived_table", RowEncoding.chunkChecksumSqlDerived(shape, "1 = 1"));
+            String rowText = RowEncoding.rowText(shape.columns());
+            variants.put("mitosis_md5", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(@h := MD5(" + rowText
+                    + "), 1, 16), 16, 10) AS UNSIGNED)), BIT_XOR(CAST(CONV(SUBSTRING(@h, 17, 16), 16, 10) AS UNSIGNED))"
+                    + " FROM app.accounts");
+            variants.put("mitosis_row_text_only", "SELECT COUNT(*), SUM(LENGTH(" + rowText + ")) FROM app.accounts");
+            variants.put("sha1_of_row_text_no_xor", "SELECT COUNT(*), SUM(LENGTH(SHA1(" + rowText + "))) FROM app.accounts");
+            variants.put("md5_of_row_text_no_xor", "SELECT COUNT(*), SUM(LENGTH(MD5(" + rowText + "))) FROM app.accounts");
             String hexRow = "CONCAT_WS(',', " + String.join(", ", columns.stream()
                     .map(n -> "IFNULL(HEX(" + SqlIdentifiers.quote(n) + "), 'N')").toList()) + ")";
             variants.put("hex_md5", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(MD5(" + hexRow + "), 1, 16), 16, 10)"
