@@ -69,8 +69,10 @@ public final class EngineProperties {
 
         // Heartbeats store an offset within a second of a first start (before any row change: without one a kill
         // would restart at the then-current GTID) and move it on while only other schemas are written, so it never
-        // falls behind binlog purging. PublishingConsumer stores them without publishing.
-        p.setProperty("heartbeat.interval.ms", "1000");
+        // falls behind binlog purging. PublishingConsumer stores them without publishing. A row's own offset
+        // excludes its transaction until the next record, so the heartbeat also bounds how soon the processed
+        // position covers a last write: the verifier's freshness and the purger's archive check wait on it.
+        p.setProperty("heartbeat.interval.ms", "250");
         p.setProperty("topic.heartbeat.prefix", HEARTBEAT_PREFIX);
         // A lost connection is retried inside the connector a few times, then the engine fails and ServerCapture
         // decides: a purged position (error 1236) stops capture, anything else restarts it with capped backoff.
