@@ -90,7 +90,10 @@ public final class MitosisConfigDef {
                 .defineSection(VERIFY, false, verify(), Importance.MEDIUM,
                         "How the verifier compares A and A0: chunk sizing, re-checks under live writes, gentleness "
                                 + "on the primaries and how long a verdict stays fresh. Left out, every key has its "
-                                + "default.");
+                                + "default.")
+                .defineSection(DaemonKeys.DAEMON, false, DaemonKeys.daemon(), Importance.MEDIUM,
+                        DaemonKeys.DAEMON_DOC)
+                .defineSection(DaemonKeys.HTTP, false, DaemonKeys.http(), Importance.MEDIUM, DaemonKeys.HTTP_DOC);
     }
 
     /** The keys of the {@code verify} section; its defaults are what a config without the section gets. */

@@ -1,0 +1,30 @@
+package dev.mitosis.connectors.work;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32;
+
+/**
+ * Where a unit of work lives: a unit (one table of one new shard's purge, say {@code purge/2/app.users}) belongs
+ * to one partition of the work topic, the same in every process and every release, so the processes of a
+ * {@link WorkGroup} agree on who owns it without talking about units at all.
+ */
+public final class WorkUnits {
+
+    private WorkUnits() {
+    }
+
+    /** The unit's partition among {@code partitions}: a CRC32 of its name (stable, unlike a JVM's hash seeds). */
+    public static int partitionOf(String unit, int partitions) {
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions " + partitions + " must be >= 1");
+        }
+        CRC32 crc = new CRC32();
+        crc.update(unit.getBytes(StandardCharsets.UTF_8));
+        return (int) (crc.getValue() % partitions);
+    }
+
+    /** The unit name of one table of one new shard's purge. */
+    public static String purgeUnit(int newShard, String table) {
+        return "purge/" + newShard + "/" + table;
+    }
+}
