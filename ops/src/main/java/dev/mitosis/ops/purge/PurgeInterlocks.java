@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 /**
  * The five interlocks of a purge, in the order of the runbook; the command has no way to skip any of them.
  */
-final class PurgeInterlocks {
+public final class PurgeInterlocks {
 
     /** How long the misrouted-writes check before a run may read the stream and wait for capture to cover it. */
     static final Duration MISROUTED_START_BUDGET = Duration.ofSeconds(20);
@@ -38,8 +38,8 @@ final class PurgeInterlocks {
      * The interlocks for purging {@code target}, a server of {@code pair}: the shard map read from {@code routing},
      * the change stream and capture's status from the config's broker.
      */
-    static List<Interlock> forPair(MitosisConfig config, Pair pair, PurgeTarget target, PurgeSettings settings,
-                                   RoutingStore routing, CaptureStatusSource capture, Clock clock) {
+    public static List<Interlock> forPair(MitosisConfig config, Pair pair, PurgeTarget target, PurgeSettings settings,
+                                          RoutingStore routing, CaptureStatusSource capture, Clock clock) {
         int newShards = config.topology().newShards();
         Supplier<Optional<ShardMapVersion>> shardMap = FlipRecordedInterlock.latestOf(routing);
         Supplier<Optional<Instant>> flipTime = () -> shardMap.get().filter(m -> m.modulus() == newShards)
