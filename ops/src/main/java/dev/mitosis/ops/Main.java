@@ -6,6 +6,7 @@ import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.capture.CaptureCommand;
 import dev.mitosis.ops.config.ConfigCommand;
+import dev.mitosis.ops.connect.ConnectConfigCommand;
 import dev.mitosis.ops.daemon.DaemonCommand;
 import dev.mitosis.ops.flip.FlipCommand;
 import dev.mitosis.ops.prove.ProveCommand;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
                 + " and proves every step: capture, verify, flip, cut, purge, prove.",
         subcommands = {SandboxCommand.class, ConfigCommand.class, CaptureCommand.class, VerifyCommand.class, GateCommand.class,
             PairCommand.class, FlipCommand.class, PurgeCommand.class, ProveCommand.class, DaemonCommand.class,
-            CommandLine.HelpCommand.class},
+            ConnectConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Exit codes: 0 pass/done, 1 definite failure, 2 usage or config error, 3 inconclusive,"
