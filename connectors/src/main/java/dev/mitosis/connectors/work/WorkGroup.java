@@ -9,6 +9,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.RangeAssignor;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -185,19 +186,43 @@ public final class WorkGroup implements AutoCloseable {
             try {
                 admin.createTopics(List.of(new NewTopic(topic, Optional.of(partitions), Optional.empty())))
                         .all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return partitions;
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw new IllegalStateException("cannot create the work topic " + topic + ": " + e.getMessage(), e);
                 }
             }
-            return admin.describeTopics(List.of(topic)).allTopicNames().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .get(topic).partitions().size();
+            return existingPartitions(admin, topic);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the work topic " + topic, e);
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot reach Kafka at " + kafka.settings().bootstrapServersProperty()
                     + " for the work topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The partition count of a topic another member just created: until the broker's metadata has it, describing
+     * it says unknown topic, which is retried with a doubling pause up to {@link #TIMEOUT}.
+     */
+    private static int existingPartitions(Admin admin, String topic)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        long pauseMs = 50;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return admin.describeTopics(List.of(topic)).allTopicNames()
+                        .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).get(topic).partitions().size();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                LOG.info("event=work_topic_retry topic={} attempt={} reason=\"{}\"", topic, attempt,
+                        e.getCause().getMessage());
+                Thread.sleep(pauseMs);
+                pauseMs = Math.min(1000, pauseMs * 2);
+            }
         }
     }
 
