@@ -90,7 +90,7 @@ public final class DaemonCommand implements Callable<Integer> {
     private static String statusLine(Daemon daemon) {
         StringBuilder line = new StringBuilder("state=").append(daemon.state()).append(" ready=").append(daemon.ready());
         daemon.capture().ifPresent(c -> c.health().forEach(h -> line.append(" capture.").append(h.server())
-                .append('=').append(h.status()).append("/lag_ms=").append(h.lagMillis())));
+                .append('=').append(h.state()).append("/lag_ms=").append(h.lagMillis())));
         daemon.verifiers().forEach(v -> line.append(" verify.pair").append(v.pair()).append('=').append(v.state())
                 .append(v.last().map(r -> "/" + r.verdict()).orElse("")));
         daemon.purges().all().forEach(p -> line.append(" purge.shard").append(p.shard()).append('=').append(p.state()));

@@ -57,7 +57,8 @@ final class DaemonEndpoints implements StatusEndpoints {
     private static Map<String, Object> json(ServerHealth h) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("server", h.server());
-        m.put("status", h.status().name());
+        m.put("state", h.state().name());
+        m.put("processedGtid", h.processedGtid().orElse(null));
         m.put("lastGtid", h.lastGtid().orElse(null));
         m.put("lagMs", h.lagMillis());
         m.put("events", h.events());
