@@ -1,7 +1,7 @@
 package dev.mitosis.capture;
 
 import dev.mitosis.capture.internal.EngineProperties;
-import dev.mitosis.connectors.kafka.TopicNames;
+import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.Server;
 
 import java.util.List;
@@ -9,8 +9,8 @@ import java.util.Properties;
 
 /**
  * The Debezium connector configuration capture runs one server with, for those who run it elsewhere (Kafka Connect
- * in distributed mode): the very properties of the embedded engine, so both publish the same events to the same
- * topics. Keys only the embedded engine reads (its offset store, flush, shutdown) are left out by
+ * in distributed mode): the very properties of the embedded engine ({@link CaptureEngineConfig#engine}), so both
+ * publish the same events to the same topics. Keys only the embedded engine reads (its offset store, flush, shutdown) are left out by
  * {@link #connectorOnly}; a Connect worker has its own.
  */
 public final class ConnectorProperties {
@@ -34,9 +34,9 @@ public final class ConnectorProperties {
      *
      * @param replicaServerId the binlog client's {@code server_id}
      */
-    public static Properties of(Server server, List<String> schemas, TopicNames topics, String bootstrapServers,
-                                SnapshotMode snapshotMode, int replicaServerId) {
-        return EngineProperties.of(server, schemas, topics, bootstrapServers, snapshotMode, replicaServerId);
+    public static Properties of(Server server, List<String> schemas, KafkaClients kafka, SnapshotMode snapshotMode,
+                                int replicaServerId) {
+        return CaptureEngineConfig.engine(server, schemas, kafka, snapshotMode, replicaServerId);
     }
 
     /** {@link #of} without {@link #ENGINE_ONLY}: what a connector config holds. */

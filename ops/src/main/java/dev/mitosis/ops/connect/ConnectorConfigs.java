@@ -2,6 +2,7 @@ package dev.mitosis.ops.connect;
 
 import dev.mitosis.capture.ConnectorProperties;
 import dev.mitosis.capture.SnapshotMode;
+import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Server;
 
@@ -31,9 +32,8 @@ final class ConnectorConfigs {
         List<Server> servers = fleet.topology().servers();
         for (int i = 0; i < servers.size(); i++) {
             Server server = servers.get(i);
-            Properties engine = ConnectorProperties.of(server, fleet.schemas(),
-                    new dev.mitosis.connectors.kafka.TopicNames(fleet.kafka().topicPrefix()),
-                    fleet.kafka().bootstrapServersProperty(), snapshot, replicaServerIdBase + i);
+            Properties engine = ConnectorProperties.of(server, fleet.schemas(), new KafkaClients(fleet.kafka()),
+                    snapshot, replicaServerIdBase + i);
             Properties connector = ConnectorProperties.connectorOnly(engine);
             Map<String, String> config = new TreeMap<>();
             connector.stringPropertyNames().forEach(k -> config.put(k, connector.getProperty(k)));

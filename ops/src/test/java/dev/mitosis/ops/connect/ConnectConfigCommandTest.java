@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.capture.ConnectorProperties;
 import dev.mitosis.capture.SnapshotMode;
-import dev.mitosis.connectors.kafka.TopicNames;
+import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.ops.Main;
@@ -67,7 +67,7 @@ class ConnectConfigCommandTest {
         // The same Debezium settings as the embedded engine, minus what a Connect worker configures itself.
         MitosisConfig fleet = new MitosisConfigLoader(name -> null).load(config);
         Properties engine = ConnectorProperties.of(fleet.topology().servers().get(1), fleet.schemas(),
-                new TopicNames("fleet1"), "127.0.0.1:9092", SnapshotMode.NONE, 5001);
+                new KafkaClients(fleet.kafka()), SnapshotMode.NONE, 5001);
         for (String key : engine.stringPropertyNames()) {
             if (ConnectorProperties.ENGINE_ONLY.contains(key) || key.equals("name")) {
                 assertThat(a0.has(key)).as(key).isFalse();
