@@ -126,6 +126,13 @@ final class VerifyLoop {
             @Override
             public void tableStarted(String table, long estimatedRows, long rowsDoneBefore) {
                 currentTable = table;
+                stopIfAsked();
+            }
+
+            @Override
+            public void chunkDone(String table, long chunkRows, long tableRowsDone, long tableChunksDone,
+                                  int nextChunkRows) {
+                stopIfAsked();
             }
 
             @Override
@@ -133,6 +140,17 @@ final class VerifyLoop {
                 tablesDone.incrementAndGet();
             }
         };
+    }
+
+    /**
+     * A stop that came while the verifier was being created found it NEW, where {@link PairVerifier#stop()} does
+     * nothing; the verifier's own thread repeats it here, once the run is RUNNING.
+     */
+    private void stopIfAsked() {
+        PairVerifier verifier = current.get();
+        if (stopRequested.getCount() == 0 && verifier != null) {
+            verifier.stop();
+        }
     }
 
     /** Asks the pass under way to end after its chunk; does not wait. */
