@@ -1,0 +1,221 @@
+package dev.mitosis.ops.daemon;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mitosis.ops.Main;
+import dev.mitosis.testkit.DualMasterPair;
+import dev.mitosis.testkit.ItEnvironment;
+import dev.mitosis.testkit.KafkaBroker;
+import dev.mitosis.testkit.MariaDbServer;
+import dev.mitosis.testkit.Ports;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Purge work divided through a Kafka consumer group. Two fleets with the same rows go through the same runbook
+ * (verify, flip, cut); then fleet X's new shard 1 is purged by one daemon and fleet Y's by two daemons of one work
+ * group, one of which is stopped half-way so its tables move to the other and resume from their checkpoints. The
+ * rows left on every server of Y equal those left on X, table by table, and both daemons of Y purged tables.
+ */
+@Disabled("runs up to the purge (verify, flip, cut, the group splits its partitions, interlocks hold on the first"
+        + " daemon of each fleet), then every purger's throttle stays paused: the cut partner is still listed by SHOW"
+        + " SLAVE HOSTS and never gets the heartbeat (lag unknown), and capture's lag is unknown while only _mitosis"
+        + " is written; the second daemon's interlock (4) refuses for the same reason. Enable once those are fixed.")
+class DaemonWorkDivisionIT {
+
+    private static final String PASSWORD = "work-division-it-pw";
+    private static final String TOKEN = "work-division-token-0123456789";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int TABLES = 6;
+    private static final int ROWS = 400;
+
+    private static Path dir;
+    private static KafkaBroker broker;
+    private static DualMasterPair x;
+    private static DualMasterPair y;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final List<Process> started = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        dir = ItEnvironment.dirFor(DaemonWorkDivisionIT.class);
+        broker = KafkaBroker.inDir(dir.resolve("kafka"), ItEnvironment.port(0), ItEnvironment.port(1), false).start();
+        x = pair("x", 2);
+        y = pair("y", 4);
+        Files.writeString(dir.resolve("password"), PASSWORD + "\n");
+        Files.writeString(dir.resolve("token"), TOKEN + "\n");
+    }
+
+    private static DualMasterPair pair(String name, int port) {
+        MariaDbServer.Builder[] b = DualMasterPair.builders(dir.resolve(name), name, 0);
+        b[0].port(ItEnvironment.port(port)).adminPassword(PASSWORD);
+        b[1].port(ItEnvironment.port(port + 1)).adminPassword(PASSWORD);
+        DualMasterPair pair = DualMasterPair.start(b[0], b[1]);
+        pair.a().execute("CREATE DATABASE app");
+        for (int t = 0; t < TABLES; t++) {
+            pair.a().execute("CREATE TABLE app.t" + t + " (id BIGINT PRIMARY KEY, uid BIGINT, v VARCHAR(20))",
+                    "INSERT INTO app.t" + t + " SELECT seq, seq * 7 + " + t + ", CONCAT('v', seq) FROM app.seq_1_to_" + ROWS);
+        }
+        assertThat(pair.awaitInSync(Duration.ofSeconds(60))).isTrue();
+        return pair;
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            for (DualMasterPair p : new DualMasterPair[] {x, y}) {
+                if (p != null) {
+                    p.close();
+                }
+            }
+        } finally {
+            if (broker != null) {
+                broker.stop();
+            }
+        }
+    }
+
+    /** A config for fleet {@code name}; {@code daemon} is the daemon section. */
+    private static Path config(String name, DualMasterPair pair, String file, int httpPort, String daemon)
+            throws IOException {
+        return Files.writeString(dir.resolve(file), String.join("\n",
+                "split: {old.shards: 1, new.shards: 2}",
+                "schemas: [app]",
+                "credentials: {user: " + MariaDbServer.ADMIN_USER + ", password.file: password}",
+                "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "', topic.prefix: " + name + "}",
+                "pairs:",
+                "  - pair: 0",
+                "    servers:",
+                "      - {name: " + name + "-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
+                "      - {name: " + name + "-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
+                "purge: {quiet.window.ms: 1000, max.rows.per.second: 300, chunk.initial.rows: 20, chunk.max.rows: 20}",
+                "daemon: {" + daemon + ", state.dir: state-" + file + "}",
+                "http: {port: " + httpPort + ", token.file: token}",
+                ""));
+    }
+
+    private Process daemon(Path config, String name) throws IOException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "daemon", "--config", config.toString(), "--status-interval-s", "5")
+                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile())
+                .start();
+        started.add(p);
+        return p;
+    }
+
+    private static void cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        assertThat(code).as(String.join(" ", args) + ": " + err).isZero();
+    }
+
+    @Test
+    void twoDaemonsOfOneGroupLeaveTheSameRowsAsOneDaemon() throws Exception {
+        int portX = Ports.free();
+        int portY1 = Ports.free();
+        int portY2 = Ports.free();
+        try {
+            // Runbook up to the purge, for both fleets: capture and verification in the first daemon of each.
+            Path x1 = config("x", x, "x1.yaml", portX, "work.group: gx");
+            Path y1 = config("y", y, "y1.yaml", portY1, "work.group: gy");
+            Path y2 = config("y", y, "y2.yaml", portY2, "work.group: gy, capture.servers: [], verify.pairs: []");
+            daemon(x1, "x1");
+            daemon(y1, "y1");
+            for (int port : new int[] {portX, portY1}) {
+                await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
+                        .until(() -> get(port, "/gate?pair=0").statusCode() == 200);
+            }
+            cli("flip", "--config", x1.toString(), "--to", "2");
+            cli("flip", "--config", y1.toString(), "--to", "2");
+            x.cut();
+            y.cut();
+            Process secondY = daemon(y2, "y2");
+            await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
+                    owned(portY1) > 0 && owned(portY2) > 0 && owned(portY1) + owned(portY2) == 12);
+
+            for (int port : new int[] {portX, portY1, portY2}) {
+                assertThat(post(port, "action=purge&shard=1").statusCode()).isEqualTo(202);
+            }
+            // Y's second daemon stops once it purged something: its tables move to the first and resume there.
+            await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
+                    .until(() -> purge(portY2).path("rowsDeleted").asLong() > 0);
+            secondY.destroy();
+            assertThat(secondY.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(secondY.exitValue()).isEqualTo(143);
+
+            for (int port : new int[] {portX, portY1}) {
+                await().atMost(Duration.ofSeconds(300)).ignoreExceptions()
+                        .until(() -> purge(port).path("state").asText().equals("DONE"));
+            }
+            JsonNode y2Summary = JSON.readTree(Files.readString(dir.resolve("y2.out")).strip());
+            JsonNode y2Purge = y2Summary.path("status").path("workers").get(0);
+            assertThat(y2Purge.path("rowsDeleted").asLong()).isPositive();
+            assertThat(purge(portY1).path("tablesDoneHere")).isNotEmpty();
+
+            for (int t = 0; t < TABLES; t++) {
+                String sql = "SELECT CONCAT(COUNT(*), ':', COALESCE(SUM(CRC32(CONCAT(id, '/', uid, '/', v))), 0))"
+                        + " FROM app.t" + t;
+                String keptOnX = x.a0().queryString(sql);
+                assertThat(y.a0().queryString(sql)).as("app.t" + t + " on A0").isEqualTo(keptOnX);
+                assertThat(x.a0().queryString("SELECT COUNT(*) FROM app.t" + t + " WHERE MOD(uid, 2) = 0"))
+                        .isEqualTo("0");
+                assertThat(x.a().queryString(sql)).as("A is not purged").isEqualTo(y.a().queryString(sql));
+                assertThat(x.a().queryString("SELECT COUNT(*) FROM app.t" + t)).isEqualTo(Integer.toString(ROWS));
+            }
+        } finally {
+            for (Process p : started) {
+                p.destroy();
+            }
+            for (Process p : started) {
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+            }
+        }
+    }
+
+    private int owned(int port) throws Exception {
+        return JSON.readTree(get(port, "/status").body()).path("work").path("owned").size();
+    }
+
+    private JsonNode purge(int port) throws Exception {
+        for (JsonNode worker : JSON.readTree(get(port, "/status").body()).path("workers")) {
+            if (worker.path("worker").asText().equals("purge")) {
+                return worker;
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(40)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(int port, String body) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/control"))
+                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
