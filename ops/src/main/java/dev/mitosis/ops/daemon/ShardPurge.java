@@ -119,7 +119,7 @@ final class ShardPurge {
                 plan.tables().stream().filter(TablePlan::purged).map(TablePlan::qualifiedName).forEach(pending::add);
             }
             List<ReplicaEndpoint> replicas = ReplicaDiscovery.find(new ServerConnector(server)::open, server.host(),
-                    server.credentials().user(), server.credentials().password().value());
+                    server.credentials().user(), server.credentials().password().value(), siblingServerId());
             LOG.info("event=purge_units shard={} server={} tables={} replicas={}", shard, server.name(), pending,
                     replicas.stream().map(ReplicaEndpoint::name).toList());
             while (!stopping) {
@@ -183,6 +183,22 @@ final class ShardPurge {
             LOG.error("event=purge_shard_failed shard={} error=\"{}\"", shard, e.toString());
         } finally {
             currentTable = "";
+        }
+    }
+
+    /**
+     * The old sibling's server id, left out of the watched replicas as {@code mitosis purge} leaves it out: right
+     * after the cut it may still be listed by SHOW SLAVE HOSTS, and its lag, never to be measured, would pause the
+     * purge for good.
+     */
+    private Set<Long> siblingServerId() {
+        var pair = config.topology().pair(server.pair());
+        Server sibling = pair.a().name().equals(server.name()) ? pair.a0() : pair.a();
+        try (Connection c = new ServerConnector(sibling).open(); java.sql.Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT @@server_id")) {
+            return rs.next() ? Set.of(rs.getLong(1)) : Set.of();
+        } catch (SQLException e) {
+            return Set.of();
         }
     }
 
