@@ -10,7 +10,6 @@ import dev.mitosis.testkit.MariaDbServer;
 import dev.mitosis.testkit.Ports;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -36,10 +35,6 @@ import static org.awaitility.Awaitility.await;
  * group, one of which is stopped half-way so its tables move to the other and resume from their checkpoints. The
  * rows left on every server of Y equal those left on X, table by table, and both daemons of Y purged tables.
  */
-@Disabled("runs up to the purge (verify, flip, cut, the group splits its partitions, interlocks hold on the first"
-        + " daemon of each fleet), then every purger's throttle stays paused: the cut partner is still listed by SHOW"
-        + " SLAVE HOSTS and never gets the heartbeat (lag unknown), and capture's lag is unknown while only _mitosis"
-        + " is written; the second daemon's interlock (4) refuses for the same reason. Enable once those are fixed.")
 class DaemonWorkDivisionIT {
 
     private static final String PASSWORD = "work-division-it-pw";
