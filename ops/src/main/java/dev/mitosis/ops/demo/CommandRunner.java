@@ -1,0 +1,85 @@
+package dev.mitosis.ops.demo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mitosis.ops.Main;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import picocli.CommandLine;
+
+/**
+ * Runs {@code mitosis} subcommands for the demo exactly as an operator would type them (through {@link Main}, so
+ * the same options, gates and interlocks apply), in this JVM: stdout's JSON summary is kept, stderr goes to the
+ * step's log file.
+ */
+final class CommandRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One command's result: exit code, its JSON summary (null if it printed none), the log with its stderr. */
+    record Outcome(List<String> args, int exitCode, JsonNode json, Path log) {
+        String commandLine() {
+            return "mitosis " + String.join(" ", args);
+        }
+    }
+
+    private final Path logDir;
+
+    CommandRunner(Path logDir) {
+        this.logDir = logDir;
+    }
+
+    Outcome run(String logName, String... args) {
+        Path log = logDir.resolve(logName + ".log");
+        StringWriter out = new StringWriter();
+        int exit;
+        try {
+            Files.createDirectories(logDir);
+            try (PrintWriter err = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND), true)) {
+                err.println("$ mitosis " + String.join(" ", args));
+                exit = Main.execute(new PrintWriter(out, true), err, args);
+                err.println("exit " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + log, e);
+        }
+        return new Outcome(List.of(args), exit, lastJson(out.toString()), log);
+    }
+
+    /** Whether this build has the subcommand, e.g. {@code prove}: a step whose command is missing fails by name. */
+    static boolean hasSubcommand(String name) {
+        return new CommandLine(new Main()).getSubcommands().containsKey(name);
+    }
+
+    private static JsonNode lastJson(String stdout) {
+        String[] lines = stdout.strip().split("\n");
+        for (int i = lines.length - 1; i >= 0; i--) {
+            if (lines[i].startsWith("{")) {
+                try {
+                    return JSON.readTree(lines[i]);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The last lines of a log, for a failed step. */
+    static List<String> tail(Path log, int lines) {
+        try {
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return all.subList(Math.max(0, all.size() - lines), all.size());
+        } catch (IOException e) {
+            return List.of("(cannot read " + log + ": " + e.getMessage() + ")");
+        }
+    }
+}
