@@ -34,7 +34,7 @@ public final class SplitCommand {
             footer = {"", "Example:", "  mitosis split status --config sandbox/mitosis.yaml"})
     int status(@Option(names = "--config", required = true, paramLabel = "C") Path config) {
         MitosisConfig loaded = MitosisConfigLoader.withSystemEnvironment().load(config);
-        SplitStatus.Report report = new SplitStatus(loaded, new SplitEvidence(loaded), config).read();
+        SplitStatus.Report report = new SplitStatus(loaded, new FleetEvidence(loaded), config).read();
         print(spec.commandLine().getErr(), report);
         JsonOut.print(spec.commandLine().getOut(), report);
         return anyUnknown(report) ? ExitCodes.INCONCLUSIVE : ExitCodes.OK;

@@ -5,7 +5,6 @@ import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Pair;
 import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.purger.InterlockResult;
-import dev.mitosis.purger.ReplicationCutInterlock;
 import dev.mitosis.verifier.Gate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -103,9 +102,9 @@ final class SplitStatus {
     }
 
     private OldShard oldShard(Pair pair, Check verified, Check flipped) {
-        Check cut;
-        InterlockResult result = new ReplicationCutInterlock(evidence.endpoint(pair.a()), evidence.endpoint(pair.a0())).check();
-        cut = result.reason().startsWith("cannot check") ? Check.unknown(result.reason()) : Check.of(result.holds(), result.reason());
+        InterlockResult result = evidence.cut(pair);
+        Check cut = result.reason().startsWith("cannot check") ? Check.unknown(result.reason())
+                : Check.of(result.holds(), result.reason());
         int n = config.topology().oldShards();
         List<NewShard> newShards = new ArrayList<>();
         for (int shard : new int[] {pair.number(), pair.number() + n}) {
@@ -115,24 +114,25 @@ final class SplitStatus {
         String next = null;
         String cfg = "--config " + configArg;
         if (!verified.done()) {
-            next = "mitosis verify " + cfg + " --pair " + pair.number() + " --once";
+            next = unknownOr(verified, "mitosis verify " + cfg + " --pair " + pair.number() + " --once");
         } else if (!flipped.done()) {
             stage = "verified";
-            next = "mitosis flip " + cfg + " --to " + 2 * n;
+            next = unknownOr(flipped, "mitosis flip " + cfg + " --to " + 2 * n);
         } else if (!cut.done()) {
             stage = "flipped";
-            next = "mitosis pair cut " + cfg + " --pair " + pair.number();
+            next = unknownOr(cut, "mitosis pair cut " + cfg + " --pair " + pair.number());
         } else {
             stage = "cut";
             Optional<NewShard> unpaired = newShards.stream().filter(s -> !s.repaired().done()).findFirst();
             Optional<NewShard> unpurged = newShards.stream().filter(s -> !s.purged().done()).findFirst();
             Optional<NewShard> unproven = newShards.stream().filter(s -> !s.proven().done()).findFirst();
             if (unpaired.isPresent()) {
-                next = "give new shard " + unpaired.get().shard() + " (" + unpaired.get().server() + ") a new HA partner"
+                next = unpaired.get().repaired().state().equals(Check.UNKNOWN) ? "find out why this cannot be read: "
+                        + unpaired.get().repaired().evidence() : "give new shard " + unpaired.get().shard() + " (" + unpaired.get().server() + ") a new HA partner"
                         + " from a consistent dump (docs/RUNBOOK.md, step 5)";
             } else if (unpurged.isPresent()) {
                 stage = newShards.stream().anyMatch(s -> s.purgeDeleted() > 0) ? "purging" : "re-paired";
-                next = "mitosis purge " + cfg + " --shard " + unpurged.get().shard();
+                next = unknownOr(unpurged.get().purged(), "mitosis purge " + cfg + " --shard " + unpurged.get().shard());
             } else if (unproven.isPresent()) {
                 stage = "purged";
                 next = "mitosis prove " + cfg + " --shard " + unproven.get().shard();
@@ -142,6 +142,11 @@ final class SplitStatus {
         }
         return new OldShard(pair.number(), pair.a().name(), pair.a0().name(), verified, flipped, cut, newShards, stage,
                 next);
+    }
+
+    /** The step's command, unless its evidence could not be read: then finding out comes first. */
+    private static String unknownOr(Check check, String command) {
+        return Check.UNKNOWN.equals(check.state()) ? "find out why this cannot be read: " + check.evidence() : command;
     }
 
     private NewShard newShard(int shard, Server server, Server oldSibling) {
