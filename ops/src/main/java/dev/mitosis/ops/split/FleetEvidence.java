@@ -39,6 +39,8 @@ import java.util.Optional;
 final class FleetEvidence implements SplitEvidence {
 
     private static final Duration READ_TIMEOUT = Duration.ofSeconds(5);
+    /** A first read of a topic connects, finds the leader and reads to the end: slow on a loaded broker. */
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(30);
 
     private final MitosisConfig config;
 
@@ -48,7 +50,7 @@ final class FleetEvidence implements SplitEvidence {
 
     @Override
     public Optional<ShardMapVersion> shardMap() {
-        RoutingStore store = new RoutingStore(new KafkaClients(config.kafka()), READ_TIMEOUT);
+        RoutingStore store = new RoutingStore(new KafkaClients(config.kafka()), KAFKA_TIMEOUT);
         return store.latest();
     }
 
