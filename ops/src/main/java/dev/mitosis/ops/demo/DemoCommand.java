@@ -6,7 +6,6 @@ import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.cli.Progress;
 import dev.mitosis.ops.sandbox.SampleData;
-import dev.mitosis.testkit.DualMasterPair;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,16 +146,15 @@ public final class DemoCommand implements Callable<Integer> {
         LoadGenerator load = run.load();
         if (load != null) {
             try {
-                run.awaitPartners();
                 Set<Long> sample = new HashSet<>();
                 for (long i = 0; i < rows; i++) {
                     sample.add(SampleData.uid(i));
                 }
                 Accounting.Result r = Accounting.check(run.fleet().topology(), sample, load.ledger().expected());
-                Map<Integer, Long> partnerRows = partnerRows(run);
+                Map<Integer, Long> partnerRows = run.partners().rows();
                 for (Accounting.ShardRows s : r.shards()) {
                     after.add(new DemoOutcome.NewShard(s.shard(), s.server(), s.rows(), s.owned(), s.notOwned(),
-                            run.partners().get(s.shard()), partnerRows.get(s.shard()), s.missing(), s.stale()));
+                            run.partners().names().get(s.shard()), partnerRows.get(s.shard()), s.missing(), s.stale()));
                 }
                 expected = r.expectedRows();
                 lost = r.lost();
@@ -190,16 +188,6 @@ public final class DemoCommand implements Callable<Integer> {
             progress.say("cannot write %s: %s", report, e.getMessage());
         }
         return outcome;
-    }
-
-    private static Map<Integer, Long> partnerRows(DemoRun run) {
-        Map<Integer, Long> rows = new LinkedHashMap<>();
-        int shard = 0;
-        for (DualMasterPair ha : run.newPairs()) {
-            String count = ha.a0().queryString("SELECT COUNT(*) FROM `app`.`accounts`");
-            rows.put(shard++, Long.parseLong(count));
-        }
-        return rows;
     }
 
     private void cleanup(DemoRun run, Progress progress, boolean leaveRunning) {

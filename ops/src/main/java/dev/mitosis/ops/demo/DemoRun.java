@@ -1,6 +1,7 @@
 package dev.mitosis.ops.demo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.capture.CaptureStatus;
 import dev.mitosis.connectors.capture.CaptureStatusStore;
@@ -8,15 +9,13 @@ import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.routing.ShardDataSources;
 import dev.mitosis.connectors.routing.ShardRouter;
+import dev.mitosis.connectors.shard.ServerRole;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.connectors.topology.Pair;
 import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.ops.cli.Progress;
 import dev.mitosis.ops.sandbox.SampleData;
-import dev.mitosis.ops.sandbox.SandboxFleet;
-import dev.mitosis.testkit.DualMasterPair;
-import dev.mitosis.testkit.MariaDbServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,11 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -50,7 +45,6 @@ final class DemoRun {
     /** A capture that published no status at all by then publishes none: the purge's interlock 4 names that. */
     private static final Duration CAPTURE_SILENT = Duration.ofSeconds(20);
     private static final Duration FLIP_FOLLOWED = Duration.ofSeconds(60);
-    private static final Duration PARTNER_SYNC = Duration.ofSeconds(120);
     /** The sandbox's misrouted-write quiet window: long enough to mean something, short enough for a demo. */
     static final long QUIET_WINDOW_MS = 10_000;
 
@@ -66,22 +60,14 @@ final class DemoRun {
     private final Path config;
     private final Map<String, JsonNode> summaries = new LinkedHashMap<>();
     private final Map<Integer, Long> rowsBefore = new LinkedHashMap<>();
-    private final List<DualMasterPair> newPairs = new ArrayList<>();
-    private final Map<Integer, String> partners = new LinkedHashMap<>();
+    private final HaPartners partners;
     private MitosisConfig fleet;
     private CaptureRun capture;
     private ShardRouter router;
     private ShardDataSources pools;
     private LoadGenerator load;
     private long writesAtFlip = -1;
-    private final Map<Integer, MariaDbServer.Builder> partnerBuilders = new LinkedHashMap<>();
-    private Future<?> partnersReady;
-    private final ExecutorService background = Executors.newFixedThreadPool(4, r -> {
-        Thread t = new Thread(r, "demo-partners");
-        t.setDaemon(true);
-        return t;
-    });
-    private final java.util.concurrent.atomic.AtomicBoolean cleanup = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean cleanup = new AtomicBoolean();
 
     DemoRun(Options options, Progress progress) {
         this.options = options;
@@ -90,6 +76,7 @@ final class DemoRun {
         this.timeline = new Timeline(progress, STEPS.size());
         this.sandboxDir = options.dir().resolve("sandbox");
         this.config = sandboxDir.resolve("mitosis.yaml");
+        this.partners = new HaPartners(sandboxDir, options.pairs());
     }
 
     Timeline timeline() {
@@ -102,10 +89,6 @@ final class DemoRun {
 
     Map<Integer, Long> rowsBefore() {
         return rowsBefore;
-    }
-
-    Map<Integer, String> partners() {
-        return partners;
     }
 
     long writesAtFlip() {
@@ -123,7 +106,7 @@ final class DemoRun {
     /** Runs every step; throws {@link Timeline.Failed} at the first that does not hold. */
     void steps() {
         timeline.run("sandbox", this::sandbox);
-        partnersReady = provisionPartners();
+        partners.provision();
         timeline.run("routing", c -> {
             JsonNode flip = command(c, "routing", "flip", "--config", config.toString(), "--to",
                     String.valueOf(options.pairs()));
@@ -168,7 +151,7 @@ final class DemoRun {
 
     /** Rows before are kept per server: pair * 2 + side. */
     static int rowsKey(Server server) {
-        return server.pair() * 2 + (server.role().name().equals("A") ? 0 : 1);
+        return server.pair() * 2 + (server.role() == ServerRole.A ? 0 : 1);
     }
 
     private String capture(List<String> commands) {
@@ -292,60 +275,9 @@ final class DemoRun {
                 + load.totals().errors() + " errors so far)";
     }
 
-    /**
-     * Provisions the new HA partners in the background while the split runs up to the cut, as an operator
-     * provisions hosts before a change window: each is initialised, started once and stopped, data dir empty of
-     * user data. The re-partner step then only restarts it and copies its shard into it.
-     */
-    private Future<?> provisionPartners() {
-        int n = options.pairs();
-        for (int shard = 0; shard < 2 * n; shard++) {
-            partnerBuilders.put(shard, SandboxFleet.partner(sandboxDir, shard % n, shard < n ? 0 : 1));
-        }
-        List<MariaDbServer.Builder> builders = List.copyOf(partnerBuilders.values());
-        return background.submit(() -> {
-            for (MariaDbServer.Builder builder : builders) {
-                builder.build().start().stop();
-            }
-            return null;
-        });
-    }
-
     private String repartner(List<String> commands) throws Exception {
-        int n = options.pairs();
-        try {
-            partnersReady.get(PARTNER_SYNC.toSeconds(), TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new Timeline.Failed("provisioning the new partners failed: " + e.getCause().getMessage());
-        }
-        Map<Integer, Future<DualMasterPair>> started = new LinkedHashMap<>();
-        for (int shard = 0; shard < 2 * n; shard++) {
-            MariaDbServer keep = SandboxFleet.server(sandboxDir, shard % n, shard < n ? 0 : 1);
-            MariaDbServer.Builder partner = partnerBuilders.get(shard);
-            started.put(shard, background.submit(() -> DualMasterPair.repartner(keep, partner)));
-        }
-        List<String> problems = new ArrayList<>();
-        for (Map.Entry<Integer, Future<DualMasterPair>> e : started.entrySet()) {
-            int shard = e.getKey();
-            try {
-                DualMasterPair ha = e.getValue().get(PARTNER_SYNC.toSeconds(), TimeUnit.SECONDS);
-                newPairs.add(ha);
-                if (!ha.awaitInSync(PARTNER_SYNC)) {
-                    problems.add("new shard " + shard + ": " + ha.a0().name() + " did not catch up with "
-                            + ha.a().name() + " within " + PARTNER_SYNC.toSeconds() + " s");
-                    continue;
-                }
-                partners.put(shard, ha.a0().name() + " (127.0.0.1:" + ha.a0().port() + ")");
-                commands.add("new shard " + shard + ": " + ha.a().name() + " ⇄ " + ha.a0().name()
-                        + " (consistent dump, GTID both ways)");
-            } catch (ExecutionException x) {
-                problems.add("new shard " + shard + ": " + x.getCause().getMessage());
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new Timeline.Failed(String.join("; ", problems));
-        }
-        return 2 * n + " new shards, each with its own HA partner, replicating both ways";
+        commands.addAll(partners.repartnerAll());
+        return 2 * options.pairs() + " new shards, each with its own HA partner, replicating both ways";
     }
 
     private String purge(List<String> commands) {
@@ -394,7 +326,7 @@ final class DemoRun {
             throw new Timeline.Failed(o.commandLine() + " exited " + o.exitCode() + ": "
                     + String.join(" | ", CommandRunner.tail(o.log(), 4)));
         }
-        return o.json() == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : o.json();
+        return o.json() == null ? NullNode.getInstance() : o.json();
     }
 
     private void record(List<String> commands, String logName, CommandRunner.Outcome o) {
@@ -404,15 +336,8 @@ final class DemoRun {
         }
     }
 
-    /** Waits until every new shard's partner applied its writes (so its row count can be compared). */
-    void awaitPartners() {
-        for (DualMasterPair ha : newPairs) {
-            ha.awaitInSync(PARTNER_SYNC);
-        }
-    }
-
-    List<DualMasterPair> newPairs() {
-        return newPairs;
+    HaPartners partners() {
+        return partners;
     }
 
     /** Stops the load, the router, the pools and capture; idempotent, and never throws. */
@@ -429,7 +354,7 @@ final class DemoRun {
         if (capture != null) {
             capture.close();
         }
-        background.shutdownNow();
+        partners.close();
     }
 
     /** The sandbox's dir, D/sandbox. */
