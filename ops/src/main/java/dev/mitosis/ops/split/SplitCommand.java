@@ -26,7 +26,7 @@ public final class SplitCommand {
             description = {
                 "For each old shard: verified (stored verdict), flipped (published shard map), cut (no replication"
                     + " between A and A0), and for each of its new shards: re-paired (a healthy link from a new"
-                    + " partner), purging (% from the purge checkpoints and the residue still there), proven; then"
+                    + " partner), purging (%% from the purge checkpoints and the residue still there), proven; then"
                     + " the next command to run. Read only.",
                 "A table on stderr, one JSON object on stdout. Exit 0 when every piece of evidence could be read,"
                     + " 3 when some could not (shown as unknown).",
