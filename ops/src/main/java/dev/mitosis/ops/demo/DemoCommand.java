@@ -60,6 +60,11 @@ public final class DemoCommand implements Callable<Integer> {
             description = "the load generator's reads and writes per second (default: ${DEFAULT-VALUE})")
     double opsPerSecond;
 
+    @Option(names = "--write-percent", defaultValue = "20", paramLabel = "P",
+            description = "the share of writes (inserts, updates, deletes) among them; the rest are reads by uid"
+                    + " (default: ${DEFAULT-VALUE})")
+    int writePercent;
+
     @Option(names = "--threads", defaultValue = "8", paramLabel = "T",
             description = "the load generator's threads (default: ${DEFAULT-VALUE})")
     int threads;
@@ -77,11 +82,11 @@ public final class DemoCommand implements Callable<Integer> {
         if (rows < 1 || rows > 10_000_000) {
             throw OperatorException.usage("--rows " + rows + " is out of range, expected 1..10000000");
         }
-        if (opsPerSecond < 1 || threads < 1 || threads > 64) {
-            throw OperatorException.usage("--ops-per-second must be >= 1 and --threads 1..64");
+        if (opsPerSecond < 1 || threads < 1 || threads > 64 || writePercent < 1 || writePercent > 100) {
+            throw OperatorException.usage("--ops-per-second must be >= 1, --threads 1..64 and --write-percent 1..100");
         }
         Progress progress = new Progress(spec.commandLine().getErr(), "mitosis demo");
-        DemoRun run = new DemoRun(new DemoRun.Options(target, pairs, rows, opsPerSecond, threads, seed), progress);
+        DemoRun run = new DemoRun(new DemoRun.Options(target, pairs, rows, opsPerSecond, writePercent, threads, seed), progress);
         Thread onSignal = new Thread(() -> cleanup(run, progress, keep), "demo-cleanup");
         Runtime.getRuntime().addShutdownHook(onSignal);
         String failure = null;

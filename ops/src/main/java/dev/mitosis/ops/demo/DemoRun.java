@@ -49,7 +49,7 @@ final class DemoRun {
     static final long QUIET_WINDOW_MS = 10_000;
 
     /** The options of one run. */
-    record Options(Path dir, int pairs, long rows, double opsPerSecond, int threads, long seed) {
+    record Options(Path dir, int pairs, long rows, double opsPerSecond, int writePercent, int threads, long seed) {
     }
 
     private final Options options;
@@ -206,9 +206,11 @@ final class DemoRun {
         for (long i = 0; i < options.rows(); i++) {
             sample.add(SampleData.uid(i));
         }
-        load = new LoadGenerator(router, pools, sample, options.threads(), options.opsPerSecond(), options.seed());
+        load = new LoadGenerator(router, pools, sample, options.threads(), options.opsPerSecond(),
+                options.writePercent(), options.seed());
         commands.add("ShardRouter client mitosis-demo-load: " + options.threads() + " threads, "
-                + (long) options.opsPerSecond() + " ops/s of reads and writes under router.lease(uid)");
+                + (long) options.opsPerSecond() + " ops/s, " + options.writePercent()
+                + " % writes, every statement under router.lease(uid)");
         load.start();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (load.totals().writes() + load.totals().reads() < options.opsPerSecond() && System.nanoTime() < deadline) {

@@ -44,6 +44,7 @@ final class LoadGenerator implements AutoCloseable {
     private final List<Long> sampleUids;
     private final int threads;
     private final double opsPerSecond;
+    private final int readPercent;
     private final long seed;
     private final Ledger ledger = new Ledger();
     private final AtomicBoolean running = new AtomicBoolean();
@@ -56,11 +57,16 @@ final class LoadGenerator implements AutoCloseable {
     private volatile long startNanos;
     private volatile long stopNanos;
 
+    /** @param writePercent the share of writes among the operations, 1..100; the rest are reads */
     LoadGenerator(ShardRouter router, ShardDataSources pools, List<Long> sampleUids, int threads, double opsPerSecond,
-                  long seed) {
+                  int writePercent, long seed) {
         if (sampleUids.isEmpty()) {
             throw new IllegalArgumentException("the load generator needs sample uids to read");
         }
+        if (writePercent < 1 || writePercent > 100) {
+            throw new IllegalArgumentException("write share " + writePercent + " % is out of range, expected 1..100");
+        }
+        this.readPercent = 100 - writePercent;
         this.router = router;
         this.pools = pools;
         this.sampleUids = List.copyOf(sampleUids);
@@ -128,9 +134,11 @@ final class LoadGenerator implements AutoCloseable {
                 next = System.nanoTime(); // fell behind by over a second: no burst to catch up
             }
             int dice = random.nextInt(100);
-            if (dice < 40) {
+            // Writes split 40 % inserts, 40 % updates, 20 % deletes, so the thread's rows grow.
+            int write = dice < readPercent ? -1 : (dice - readPercent) * 100 / (100 - readPercent);
+            if (write < 0) {
                 read(random, live, versions);
-            } else if (dice < 65 || live.isEmpty()) {
+            } else if (write < 40 || live.isEmpty()) {
                 long k = created++ * threads + thread;
                 long uid = (k % 2 == 0 ? 1 : -1) * (UID_BASE + k);
                 if (write(uid, "INSERT INTO `app`.`accounts` (`uid`, `email`, `score`, `created_at`)"
@@ -142,7 +150,7 @@ final class LoadGenerator implements AutoCloseable {
                     live.add(uid);
                     versions.add(1L);
                 }
-            } else if (dice < 90) {
+            } else if (write < 80) {
                 int i = random.nextInt(live.size());
                 long uid = live.get(i);
                 long version = versions.get(i) + 1;
