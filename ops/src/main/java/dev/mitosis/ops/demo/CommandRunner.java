@@ -11,7 +11,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
@@ -22,6 +25,7 @@ import picocli.CommandLine;
 final class CommandRunner {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
     /** One command's result: exit code, its JSON summary (null if it printed none), the log with its stderr. */
     record Outcome(List<String> args, int exitCode, JsonNode json, Path log) {
@@ -52,6 +56,65 @@ final class CommandRunner {
             throw new UncheckedIOException("cannot write " + log, e);
         }
         return new Outcome(List.of(args), exit, lastJson(out.toString()), log);
+    }
+
+    /** A command started in its own JVM by {@link #start}: stop it with SIGTERM, as an operator stops a long job. */
+    final class Child {
+        private final List<String> args;
+        private final Process process;
+        private final Path log;
+        private final Path stdout;
+
+        private Child(List<String> args, Process process, Path log, Path stdout) {
+            this.args = args;
+            this.process = process;
+            this.log = log;
+            this.stdout = stdout;
+        }
+
+        /** Waits up to {@code timeout}; past it, SIGTERM (the job stops after its last checkpoint), then SIGKILL. */
+        Outcome await(Duration timeout) throws InterruptedException {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroy();
+                if (!process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(STOP_GRACE.toSeconds(), TimeUnit.SECONDS);
+                }
+            }
+            String out;
+            try {
+                out = Files.readString(stdout, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                out = "";
+            }
+            return new Outcome(args, process.isAlive() ? -1 : process.exitValue(), lastJson(out), log);
+        }
+
+        /** Stops it now (SIGTERM), if it still runs. */
+        void stop() {
+            process.destroy();
+        }
+    }
+
+    /**
+     * Starts {@code mitosis <args>} in a JVM of its own, on this JVM's class path: for the long jobs (purge) that the
+     * demo runs several at once and must be able to stop, each by its own process.
+     */
+    Child start(String logName, String... args) {
+        Path log = logDir.resolve(logName + ".log");
+        Path stdout = logDir.resolve(logName + ".out");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        try {
+            Files.createDirectories(logDir);
+            Files.writeString(log, "$ mitosis " + String.join(" ", args) + "\n", StandardCharsets.UTF_8);
+            Process process = new ProcessBuilder(command).redirectOutput(stdout.toFile())
+                    .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            return new Child(List.of(args), process, log, stdout);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", command), e);
+        }
     }
 
     /** Whether this build has the subcommand, e.g. {@code prove}: a step whose command is missing fails by name. */

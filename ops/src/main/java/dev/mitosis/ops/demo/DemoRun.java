@@ -45,6 +45,8 @@ final class DemoRun {
     /** A capture that published no status at all by then publishes none: the purge's interlock 4 names that. */
     private static final Duration CAPTURE_SILENT = Duration.ofSeconds(20);
     private static final Duration FLIP_FOLLOWED = Duration.ofSeconds(60);
+    /** The demo's bound on the purges; a purge stopped at it resumes where it stopped. */
+    private static final Duration PURGE_TIMEOUT = Duration.ofMinutes(10);
     /** The sandbox's misrouted-write quiet window: long enough to mean something, short enough for a demo. */
     static final long QUIET_WINDOW_MS = 10_000;
 
@@ -61,6 +63,7 @@ final class DemoRun {
     private final Map<String, JsonNode> summaries = new LinkedHashMap<>();
     private final Map<Integer, Long> rowsBefore = new LinkedHashMap<>();
     private final HaPartners partners;
+    private final Children children = new Children();
     private MitosisConfig fleet;
     private CaptureRun capture;
     private ShardRouter router;
@@ -282,18 +285,37 @@ final class DemoRun {
         return 2 * options.pairs() + " new shards, each with its own HA partner, replicating both ways";
     }
 
-    private String purge(List<String> commands) {
-        long deleted = 0;
+    /**
+     * Purges every new shard at once, each in its own process (they work on different servers); one that does not
+     * finish in {@link #PURGE_TIMEOUT} is stopped with SIGTERM, after its last checkpoint, and fails the step.
+     */
+    private String purge(List<String> commands) throws InterruptedException {
+        Map<Integer, CommandRunner.Child> running = new LinkedHashMap<>();
         for (int shard = 0; shard < 2 * options.pairs(); shard++) {
-            CommandRunner.Outcome o = runner.run("purge-shard-" + shard, "purge", "--config", config.toString(),
-                    "--shard", String.valueOf(shard));
+            running.put(shard, children.add(runner.start("purge-shard-" + shard, "purge", "--config", config.toString(), "--shard",
+                    String.valueOf(shard))));
+        }
+        long deadline = System.nanoTime() + PURGE_TIMEOUT.toNanos();
+        long deleted = 0;
+        List<String> problems = new ArrayList<>();
+        for (Map.Entry<Integer, CommandRunner.Child> e : running.entrySet()) {
+            int shard = e.getKey();
+            CommandRunner.Outcome o = e.getValue().await(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             record(commands, "purge-shard-" + shard, o);
-            if (o.exitCode() != 0) {
-                throw new Timeline.Failed("new shard " + shard + ": purge exit " + o.exitCode() + ": "
+            if (o.exitCode() == 0 && o.json() != null) {
+                deleted += o.json().path("rowsDeleted").asLong();
+            } else if (o.exitCode() == 143) {
+                problems.add("new shard " + shard + ": the purge did not finish within " + PURGE_TIMEOUT.toMinutes()
+                        + " min and was stopped after its last checkpoint (see " + o.log() + "); it resumes with: "
+                        + o.commandLine());
+            } else {
+                problems.add("new shard " + shard + ": purge exit " + o.exitCode() + ": "
                         + (o.json() == null ? String.join(" | ", CommandRunner.tail(o.log(), 5))
                         : o.json().path("outcome").asText() + ", " + refusedInterlocks(o.json())));
             }
-            deleted += o.json().path("rowsDeleted").asLong();
+        }
+        if (!problems.isEmpty()) {
+            throw new Timeline.Failed(String.join("; ", problems));
         }
         return deleted + " rows deleted, each on the new shard that no longer owns it";
     }
@@ -357,6 +379,7 @@ final class DemoRun {
             capture.close();
         }
         partners.close();
+        children.stopAll();
     }
 
     /** The sandbox's dir, D/sandbox. */
