@@ -246,6 +246,10 @@ final class DemoRun {
                 if (o.exitCode() == 0) {
                     break;
                 }
+                if (o.json() == null) {
+                    throw new Timeline.Failed("pair " + pair.number() + ": verify ended without a verdict, exit "
+                            + o.exitCode() + ": " + String.join(" | ", CommandRunner.tail(o.log(), 3)));
+                }
                 if (o.exitCode() == 1) {
                     throw new Timeline.Failed("pair " + pair.number() + ": verify FAIL: " + last + " (see "
                             + o.log() + " and the report in " + options.dir().resolve("reports") + ")");
