@@ -139,7 +139,9 @@ final class CommandRunner {
     /** The last lines of a log, for a failed step. */
     static List<String> tail(Path log, int lines) {
         try {
-            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
+            // Stack frames say little in a one-line failure: the lines around them do.
+            List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.startsWith("\tat ") && !l.startsWith("\t... ")).toList();
             return all.subList(Math.max(0, all.size() - lines), all.size());
         } catch (IOException e) {
             return List.of("(cannot read " + log + ": " + e.getMessage() + ")");
