@@ -8,6 +8,7 @@ import dev.mitosis.ops.capture.CaptureCommand;
 import dev.mitosis.ops.config.ConfigCommand;
 import dev.mitosis.ops.connect.ConnectConfigCommand;
 import dev.mitosis.ops.daemon.DaemonCommand;
+import dev.mitosis.ops.demo.DemoCommand;
 import dev.mitosis.ops.flip.FlipCommand;
 import dev.mitosis.ops.prove.ProveCommand;
 import dev.mitosis.ops.purge.PurgeCommand;
@@ -15,6 +16,7 @@ import dev.mitosis.ops.verify.GateCommand;
 import dev.mitosis.ops.verify.VerifyCommand;
 import dev.mitosis.ops.pair.PairCommand;
 import dev.mitosis.ops.sandbox.SandboxCommand;
+import dev.mitosis.ops.split.SplitCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,8 +31,8 @@ import picocli.CommandLine.Command;
         description = "Splits a uid-sharded MariaDB fleet from n to 2n shards while the service stays online,"
                 + " and proves every step: capture, verify, flip, cut, purge, prove.",
         subcommands = {SandboxCommand.class, ConfigCommand.class, CaptureCommand.class, VerifyCommand.class, GateCommand.class,
-            PairCommand.class, FlipCommand.class, PurgeCommand.class, ProveCommand.class, DaemonCommand.class,
-            ConnectConfigCommand.class, CommandLine.HelpCommand.class},
+            PairCommand.class, FlipCommand.class, PurgeCommand.class, ProveCommand.class, SplitCommand.class,
+            DemoCommand.class, DaemonCommand.class, ConnectConfigCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Exit codes: 0 pass/done, 1 definite failure, 2 usage or config error, 3 inconclusive,"
