@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.mitosis.connectors.capture.CaptureStatus;
 import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.connectors.events.ChangeEventReader;
+import dev.mitosis.connectors.events.IntegerValue;
 import dev.mitosis.connectors.events.Op;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.GtidPosition;
@@ -17,7 +18,6 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.BiFunction;
@@ -226,28 +226,11 @@ public final class MisroutedWritesInterlock implements Interlock {
      * base64 big-endian bytes Kafka Connect writes for a precise BIGINT UNSIGNED; empty if it is none of these.
      */
     static Optional<BigInteger> integer(JsonNode value) {
-        if (value.isIntegralNumber()) {
-            return Optional.of(value.bigIntegerValue());
+        try {
+            return Optional.ofNullable(IntegerValue.of(value));
+        } catch (IllegalArgumentException notAnInteger) {
+            return Optional.empty();
         }
-        if (value.isNumber()) {
-            java.math.BigDecimal d = value.decimalValue();
-            return d.stripTrailingZeros().scale() <= 0 ? Optional.of(d.toBigIntegerExact()) : Optional.empty();
-        }
-        if (value.isTextual()) {
-            String text = value.asText();
-            try {
-                java.math.BigDecimal d = new java.math.BigDecimal(text);
-                return d.stripTrailingZeros().scale() <= 0 ? Optional.of(d.toBigIntegerExact()) : Optional.empty();
-            } catch (NumberFormatException notDecimal) {
-                try {
-                    byte[] bytes = Base64.getDecoder().decode(text);
-                    return bytes.length == 0 ? Optional.empty() : Optional.of(new BigInteger(bytes));
-                } catch (IllegalArgumentException notBase64) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     private static String opName(Op op) {

@@ -134,9 +134,10 @@ class ContinuousVerifierIT {
             ContinuousVerifier verifier = continuous(changes, Duration.ofSeconds(2), verdicts, diffs).start();
             try {
                 await().atMost(Duration.ofSeconds(90)).until(() -> verdicts.stream().anyMatch(v -> v.verdict() == Verdict.PASS));
-                // By uid: ids step by the pair's auto_increment_increment.
-                String id = pair.a().queryString("SELECT id FROM app.accounts WHERE uid = 1234");
-                pair.a0().execute("SET sql_log_bin=0", "UPDATE app.accounts SET email = 'diverged' WHERE uid = 1234");
+                // A row the load never updates (it draws ids 1..ROWS, and ids step by the pair's
+                // auto_increment_increment): an update of it on A would replicate its full after-image and heal A0.
+                String id = pair.a().queryString("SELECT MIN(id) FROM app.accounts WHERE id > " + ROWS);
+                pair.a0().execute("SET sql_log_bin=0", "UPDATE app.accounts SET email = 'diverged' WHERE id = " + id);
                 PairReport failed = await().atMost(Duration.ofSeconds(90))
                         .until(() -> verdicts.stream().filter(v -> v.verdict() == Verdict.FAIL).findFirst(),
                                 Optional::isPresent).orElseThrow();
@@ -146,7 +147,7 @@ class ContinuousVerifierIT {
             } finally {
                 verifier.close();
                 pair.a0().execute("SET sql_log_bin=0",
-                        "UPDATE app.accounts SET email = CONCAT('user', uid, '@example.com') WHERE uid = 1234");
+                        "UPDATE app.accounts SET email = CONCAT('user', uid, '@example.com') WHERE id > " + ROWS);
             }
         }
     }

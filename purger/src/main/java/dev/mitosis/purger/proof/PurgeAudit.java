@@ -4,7 +4,7 @@ import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.connectors.events.Op;
 import dev.mitosis.connectors.shard.Ownership;
 import dev.mitosis.purger.PurgeTarget;
-import dev.mitosis.purger.archive.ShardKeyValue;
+import dev.mitosis.connectors.events.IntegerValue;
 import dev.mitosis.purger.archive.StatementTag;
 
 import java.math.BigInteger;
@@ -50,7 +50,7 @@ final class PurgeAudit {
         taggedDeletes++;
         Ownership ownership;
         try {
-            BigInteger uid = ShardKeyValue.of(event.shardKeyValue().orElse(null));
+            BigInteger uid = IntegerValue.of(event.shardKeyValue().orElse(null));
             ownership = target.shardMap().classifyValue(uid, target.oldShard(), target.role());
         } catch (IllegalArgumentException e) {
             ownership = Ownership.MISPLACED;

@@ -1,7 +1,7 @@
 package dev.mitosis.purger.undo;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mitosis.purger.archive.ShardKeyValue;
+import dev.mitosis.connectors.events.IntegerValue;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -71,11 +71,11 @@ final class ImageValues {
             if (value.isBoolean()) {
                 ps.setInt(index, value.booleanValue() ? 1 : 0);
             } else if (column.unsigned() && "bigint".equals(type)) {
-                ps.setBigDecimal(index, new BigDecimal(ShardKeyValue.of(value)));
+                ps.setBigDecimal(index, new BigDecimal(IntegerValue.of(value)));
             } else if (value.isIntegralNumber() && value.canConvertToLong()) {
                 ps.setLong(index, value.longValue());
             } else {
-                ps.setBigDecimal(index, new BigDecimal(ShardKeyValue.of(value)));
+                ps.setBigDecimal(index, new BigDecimal(IntegerValue.of(value)));
             }
             return;
         }

@@ -3,6 +3,8 @@ package dev.mitosis.verifier.internal;
 import dev.mitosis.connectors.sql.SqlFragment;
 import dev.mitosis.connectors.sql.SqlIdentifiers;
 
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.mitosis.connectors.events.IntegerValue;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,7 +74,18 @@ public record KeySet(List<List<String>> keys) {
         return new SqlFragment("NOT (" + in.sql() + ")", in.params());
     }
 
+    /**
+     * A key value as text: printed by the server, or taken from the change stream, where a BIGINT UNSIGNED comes as
+     * base64 of its bytes ({@link IntegerValue}).
+     */
     private static Object value(Column column, String text) {
-        return column.kind() == Column.Kind.EXACT_NUMBER ? new BigDecimal(text) : text;
+        if (column.kind() != Column.Kind.EXACT_NUMBER) {
+            return text;
+        }
+        try {
+            return new BigDecimal(text);
+        } catch (NumberFormatException notDecimal) {
+            return new BigDecimal(IntegerValue.of(TextNode.valueOf(text)));
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.mitosis.purger.archive;
+package dev.mitosis.connectors.events;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import org.junit.jupiter.api.Test;
@@ -9,24 +9,24 @@ import java.util.Base64;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ShardKeyValueTest {
+class IntegerValueTest {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     @Test
     void integersTextAndBase64TwosComplementAllDecode() {
-        assertThat(ShardKeyValue.of(JSON.numberNode(-7L))).isEqualTo(BigInteger.valueOf(-7));
-        assertThat(ShardKeyValue.of(JSON.textNode("18446744073709551615")))
+        assertThat(IntegerValue.of(JSON.numberNode(-7L))).isEqualTo(BigInteger.valueOf(-7));
+        assertThat(IntegerValue.of(JSON.textNode("18446744073709551615")))
                 .isEqualTo(new BigInteger("18446744073709551615"));
         BigInteger unsigned = new BigInteger("18446744073709551000");
-        assertThat(ShardKeyValue.of(JSON.textNode(Base64.getEncoder().encodeToString(unsigned.toByteArray()))))
+        assertThat(IntegerValue.of(JSON.textNode(Base64.getEncoder().encodeToString(unsigned.toByteArray()))))
                 .isEqualTo(unsigned);
-        assertThat(ShardKeyValue.of(JSON.nullNode())).isNull();
-        assertThat(ShardKeyValue.of(null)).isNull();
+        assertThat(IntegerValue.of(JSON.nullNode())).isNull();
+        assertThat(IntegerValue.of(null)).isNull();
     }
 
     @Test
     void aFractionIsNotAShardKey() {
-        assertThatThrownBy(() -> ShardKeyValue.of(JSON.numberNode(1.5))).hasMessageContaining("not an integer");
+        assertThatThrownBy(() -> IntegerValue.of(JSON.numberNode(1.5))).hasMessageContaining("not an integer");
     }
 }

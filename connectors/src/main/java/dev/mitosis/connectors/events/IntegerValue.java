@@ -1,4 +1,4 @@
-package dev.mitosis.purger.archive;
+package dev.mitosis.connectors.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -7,13 +7,13 @@ import java.math.BigInteger;
 import java.util.Base64;
 
 /**
- * A shard-key value as a change event carries it, turned into what {@link dev.mitosis.connectors.shard.ShardMap}
- * classifies: a JSON integer (signed integer columns), integral text, or base64 of a two's-complement integer (how
+ * An integer column's value as a change event carries it (a shard key, a numeric primary key), turned into what
+ * {@link dev.mitosis.connectors.shard.ShardMap} classifies and SQL parameters take: a JSON integer (signed integer columns), integral text, or base64 of a two's-complement integer (how
  * Debezium's JSON writes BIGINT UNSIGNED under {@code bigint.unsigned.handling.mode=precise}).
  */
-public final class ShardKeyValue {
+public final class IntegerValue {
 
-    private ShardKeyValue() {
+    private IntegerValue() {
     }
 
     /**
@@ -32,13 +32,21 @@ public final class ShardKeyValue {
             try {
                 return d.toBigIntegerExact();
             } catch (ArithmeticException e) {
-                throw new IllegalArgumentException("shard key " + value + " is not an integer");
+                throw new IllegalArgumentException("value " + value + " is not an integer");
             }
         }
         if (value.isTextual()) {
             String text = value.asText();
-            if (text.matches("-?\\d+")) {
-                return new BigInteger(text);
+            try {
+                // DECIMAL under decimal.handling.mode=string prints trailing zeros: 12.00 is the integer 12.
+                BigDecimal d = new BigDecimal(text);
+                try {
+                    return d.toBigIntegerExact();
+                } catch (ArithmeticException e) {
+                    throw new IllegalArgumentException("value " + value + " is not an integer");
+                }
+            } catch (NumberFormatException notDecimal) {
+                // base64, below
             }
             try {
                 byte[] bytes = Base64.getDecoder().decode(text);
@@ -49,6 +57,6 @@ public final class ShardKeyValue {
                 // not base64 either
             }
         }
-        throw new IllegalArgumentException("shard key " + value + " is neither an integer nor base64 of one");
+        throw new IllegalArgumentException("value " + value + " is neither an integer nor base64 of one");
     }
 }
