@@ -58,4 +58,10 @@ public record VerifySettings(long chunkTargetMs, int chunkInitialRows, int chunk
         return new VerifySettings(chunkTargetMs, chunkInitialRows, chunkMaxRows, maxAttempts, wait, maxAge,
                 maxThreadsRunning, statementTimeout, lockWaitTimeoutSeconds);
     }
+
+    /** A copy with other pacing: the chunk target time and the Threads_running threshold. */
+    public VerifySettings withPacing(long targetMs, int threadsRunning) {
+        return new VerifySettings(targetMs, chunkInitialRows, chunkMaxRows, recheckMaxAttempts, recheckWait, maxAge,
+                threadsRunning, statementTimeout, lockWaitTimeoutSeconds);
+    }
 }

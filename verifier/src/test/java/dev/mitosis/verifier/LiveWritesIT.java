@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -182,5 +183,30 @@ class LiveWritesIT {
         assertThat(resumed.totals().chunksCompared()).isEqualTo(uninterrupted.totals().chunksCompared());
         assertThat(resumedChunks.get()).isEqualTo(uninterrupted.totals().chunksCompared() - 3);
         assertThat(Files.exists(reports.resolve("checkpoint.json"))).isFalse();
+    }
+
+    @Test
+    @Order(4)
+    void aBusyServerMakesItWaitWithTheReasonAndTheWaitsAreBoundedPerChunk() throws Exception {
+        // Threads_running counts the asking session itself, so a threshold of 0 makes every server busy.
+        List<String> reasons = new CopyOnWriteArrayList<>();
+        List<Duration> sleeps = new CopyOnWriteArrayList<>();
+        VerifyListener listening = new VerifyListener() {
+            @Override
+            public void backingOff(String reason) {
+                reasons.add(reason);
+            }
+        };
+        PairReport report = PairFixture.verifier(pair, VerifySettings.defaults().withChunkRows(5000, 5000)
+                        .withPacing(500, 0), sleeps::add)
+                .verify(new PairVerifier.Request(List.of(), Optional.empty(), listening, d -> { }));
+
+        assertThat(report.verdict()).as("pacing changes when it reads, not what it finds").isEqualTo(Verdict.PASS);
+        List<String> busy = reasons.stream().filter(r -> r.contains("Threads_running")).toList();
+        assertThat(busy).allMatch(r -> r.matches(".+ Threads_running \\d+ > verify\\.max\\.threads\\.running 0: waiting 500 ms"));
+        assertThat(busy).as("at most %d waits per chunk, then the chunk is read anyway", 20)
+                .hasSize(20 * (int) report.totals().chunksCompared());
+        assertThat(sleeps).as("a wait is slept in slices a stop can interrupt").allMatch(d -> d.toMillis() <= 250)
+                .hasSizeGreaterThanOrEqualTo(2 * busy.size());
     }
 }

@@ -69,6 +69,10 @@ final class PairFixture {
     }
 
     static PairVerifier verifier(DualMasterPair pair, VerifySettings settings) {
-        return new PairVerifier(pairOf(pair), List.of("app"), settings, Clock.systemUTC(), Sleeper.SYSTEM);
+        return verifier(pair, settings, Sleeper.SYSTEM);
+    }
+
+    static PairVerifier verifier(DualMasterPair pair, VerifySettings settings, Sleeper sleeper) {
+        return new PairVerifier(pairOf(pair), List.of("app"), settings, Clock.systemUTC(), sleeper);
     }
 }

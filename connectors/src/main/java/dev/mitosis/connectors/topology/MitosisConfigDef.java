@@ -100,7 +100,8 @@ public final class MitosisConfigDef {
     public static ConfigDef verify() {
         return new ConfigDef()
                 .define(CHUNK_TARGET_MS, Type.LONG, 500L, Range.between(10, 600_000), Importance.MEDIUM,
-                        "The time one chunk checksum should take on the slower server; chunk sizes adapt to it.")
+                        "The time one chunk checksum should take on the slower server; chunk sizes adapt to it. A chunk that"
+                                + " takes over twice this makes the verifier rest as long as the chunk took.")
                 .define(CHUNK_INITIAL_ROWS, Type.INT, 1000, Range.between(1, 10_000_000), Importance.LOW,
                         "The rows of a table's first chunk, before sizes adapt to verify.chunk.target.ms.")
                 .define(CHUNK_MAX_ROWS, Type.INT, 200_000, Range.between(1, 10_000_000), Importance.LOW,
@@ -113,7 +114,8 @@ public final class MitosisConfigDef {
                 .define(MAX_AGE_MS, Type.LONG, 600_000L, Range.between(1, Long.MAX_VALUE), Importance.HIGH,
                         "A stored PASS older than this reads as UNKNOWN at the gate (gate --max-age overrides).")
                 .define(MAX_THREADS_RUNNING, Type.INT, 50, Range.between(1, 100_000), Importance.MEDIUM,
-                        "The verifier backs off while a server's Threads_running is above this.")
+                        "The verifier waits (a chunk target at a time, at most 20 times per chunk) while a server's"
+                                + " Threads_running is above this.")
                 .define(STATEMENT_TIMEOUT_MS, Type.LONG, 60_000L, Range.between(1000, 86_400_000),
                         Importance.LOW, "max_statement_time of the verifier's sessions: no query of it runs longer.")
                 .define(LOCK_WAIT_TIMEOUT_SECONDS, Type.INT, 5, Range.between(1, 3600), Importance.LOW,

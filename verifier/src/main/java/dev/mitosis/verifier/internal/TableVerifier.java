@@ -7,7 +7,6 @@ import dev.mitosis.verifier.VerifyListener;
 import dev.mitosis.verifier.VerifySettings;
 
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -19,16 +18,13 @@ import java.util.function.Consumer;
  */
 public final class TableVerifier {
 
-    /** How often a busy server is waited for before the chunk is read anyway (the wait is a courtesy, not a gate). */
-    static final int MAX_BACKOFFS_PER_CHUNK = 20;
-
     private final BothServers servers;
     private final VerifySettings settings;
     private final ChunkComparer comparer;
     private final RowNarrower narrower;
     private final ChunkSizer sizer;
     private final VerifyListener listener;
-    private final Sleeper sleeper;
+    private final ReadPacer pacer;
 
     public TableVerifier(BothServers servers, VerifySettings settings, ChunkComparer comparer, VerifyListener listener,
                          Sleeper sleeper) {
@@ -38,7 +34,7 @@ public final class TableVerifier {
         this.narrower = new RowNarrower(servers, comparer);
         this.sizer = new ChunkSizer(settings.chunkTargetMs(), settings.chunkMaxRows());
         this.listener = listener;
-        this.sleeper = sleeper;
+        this.pacer = new ReadPacer(servers, settings.chunkTargetMs(), settings.maxThreadsRunning(), listener, sleeper);
     }
 
     /**
@@ -50,7 +46,7 @@ public final class TableVerifier {
     public void run(TableShape shape, TableTally tally, BooleanSupplier keepGoing, Runnable checkpoint,
                     Consumer<RowDifference> diffs) throws SQLException, InterruptedException {
         while (!tally.finished() && keepGoing.getAsBoolean()) {
-            backOffWhileBusy();
+            pacer.beforeChunk(keepGoing);
             Optional<KeyBound> lower = tally.after(shape);
             int rows = tally.chunkRows();
             Optional<ServerSession.Boundary> boundary =
@@ -69,6 +65,7 @@ public final class TableVerifier {
             checkpoint.run();
             listener.chunkDone(shape.qualifiedName(), Math.max(result.a().rows(), result.a0().rows()), tally.rowsA(),
                     tally.chunksCompared(), tally.chunkRows());
+            pacer.afterChunk(result, rows, keepGoing);
         }
     }
 
@@ -93,18 +90,5 @@ public final class TableVerifier {
                 ? new ChunkComparer.Result(ChunkComparer.Outcome.HOT, again.a(), again.a0(), again.rechecks(),
                         "differs by chunk but no row difference holds still")
                 : again;
-    }
-
-    private void backOffWhileBusy() throws SQLException, InterruptedException {
-        for (int i = 0; i < MAX_BACKOFFS_PER_CHUNK; i++) {
-            BothServers.Both<Long> running = servers.run(ServerSession::threadsRunning);
-            long busiest = Math.max(running.a(), running.a0());
-            if (busiest <= settings.maxThreadsRunning()) {
-                return;
-            }
-            String who = running.a() >= running.a0() ? servers.a().serverName() : servers.a0().serverName();
-            listener.backingOff(who + " Threads_running " + busiest + " > " + settings.maxThreadsRunning());
-            sleeper.sleep(Duration.ofMillis(settings.chunkTargetMs()));
-        }
     }
 }
