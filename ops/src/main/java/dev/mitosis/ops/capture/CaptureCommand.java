@@ -58,9 +58,8 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--servers", split = ",", paramLabel = "S", description = "servers to capture (default: all)")
     List<String> servers;
 
-    @Option(names = "--snapshot", defaultValue = "none", paramLabel = "MODE",
-            description = "what a first start reads: none (default) or initial (every existing row, then the stream)")
-    String snapshot;
+    @CommandLine.Mixin
+    CaptureSourceOptions source = new CaptureSourceOptions();
 
     @Option(names = "--rebaseline",
             description = "forget the stored position of each of --servers (required) first: the stream restarts at"
@@ -70,11 +69,6 @@ public final class CaptureCommand implements Callable<Integer> {
     @Option(names = "--status-interval-s", defaultValue = "30", paramLabel = "N",
             description = "seconds between health lines on stderr (default: ${DEFAULT-VALUE})")
     int statusIntervalSeconds;
-
-    @Option(names = "--replica-server-id-base", defaultValue = "" + CaptureSettings.DEFAULT_REPLICA_SERVER_ID_BASE,
-            paramLabel = "ID", description = "server_id of the first engine's binlog client; the i-th server of the"
-                    + " topology uses ID + i (default: ${DEFAULT-VALUE}). Must not be any MariaDB server's id")
-    int replicaServerIdBase;
 
     /** Set by {@link #stop()}; the foreground loop waits on it. */
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -91,12 +85,8 @@ public final class CaptureCommand implements Callable<Integer> {
     }
 
     private int run() throws InterruptedException {
-        SnapshotMode mode;
-        try {
-            mode = SnapshotMode.parse(snapshot);
-        } catch (IllegalArgumentException e) {
-            throw OperatorException.usage("--snapshot " + snapshot + ": expected none or initial");
-        }
+        SnapshotMode mode = source.snapshotMode();
+        int replicaServerIdBase = source.replicaServerIdBase();
         if (statusIntervalSeconds < 1) {
             throw OperatorException.usage("--status-interval-s " + statusIntervalSeconds + ": expected >= 1");
         }

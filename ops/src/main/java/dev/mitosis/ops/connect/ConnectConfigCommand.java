@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mitosis.capture.CaptureSettings;
 import dev.mitosis.capture.SnapshotMode;
+import dev.mitosis.ops.capture.CaptureSourceOptions;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.ops.cli.ExitCodes;
@@ -58,26 +59,13 @@ public final class ConnectConfigCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE})")
     Path secretsFile;
 
-    @Option(names = "--snapshot", defaultValue = "none", paramLabel = "MODE",
-            description = "what a first start reads: none (default) or initial")
-    String snapshot;
-
-    @Option(names = "--replica-server-id-base", defaultValue = "" + CaptureSettings.DEFAULT_REPLICA_SERVER_ID_BASE,
-            paramLabel = "ID", description = "server_id of the first connector's binlog client; the i-th server uses"
-                    + " ID + i (default: ${DEFAULT-VALUE}). Not an id of a MariaDB server or of a running capture")
-    int replicaServerIdBase;
+    @CommandLine.Mixin
+    CaptureSourceOptions source = new CaptureSourceOptions();
 
     @Override
     public Integer call() {
-        SnapshotMode mode;
-        try {
-            mode = SnapshotMode.parse(snapshot);
-        } catch (IllegalArgumentException e) {
-            throw OperatorException.usage("--snapshot " + snapshot + ": expected none or initial");
-        }
-        if (replicaServerIdBase < 1) {
-            throw OperatorException.usage("--replica-server-id-base " + replicaServerIdBase + ": expected >= 1");
-        }
+        SnapshotMode mode = source.snapshotMode();
+        int replicaServerIdBase = source.replicaServerIdBase();
         if (!secretsFile.isAbsolute()) {
             throw OperatorException.usage("--secrets-file " + secretsFile + ": expected an absolute path (it is read"
                     + " on the Connect workers, not here)");
