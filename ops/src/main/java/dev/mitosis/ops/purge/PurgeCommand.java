@@ -7,7 +7,6 @@ import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.routing.RoutingStore;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
-import dev.mitosis.connectors.topology.Pair;
 import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
@@ -19,7 +18,6 @@ import dev.mitosis.purger.PurgeReport;
 import dev.mitosis.purger.PurgeSettings;
 import dev.mitosis.purger.PurgeTarget;
 import dev.mitosis.purger.Purger;
-import dev.mitosis.purger.ReplicaDiscovery;
 import dev.mitosis.purger.ReplicaEndpoint;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,14 +25,10 @@ import picocli.CommandLine.Option;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -128,9 +122,7 @@ public final class PurgeCommand implements Callable<Integer> {
                             settings, new RoutingStore(kafka, INTERLOCK_READ_TIMEOUT), capture, Clock.systemUTC()))
                     .capture(capture)
                     .listener(printer);
-            Pair pair = loaded.topology().pair(server.pair());
-            Server sibling = pair.a().name().equals(server.name()) ? pair.a0() : pair.a();
-            return dryRun ? dryRun(builder.build(), server, out, progress, printer) : run(builder, server, sibling,
+            return dryRun ? dryRun(builder.build(), server, out, progress, printer) : run(builder, loaded, server,
                     out, progress);
         } catch (IllegalArgumentException e) {
             return usage(err, e.getMessage());
@@ -152,7 +144,7 @@ public final class PurgeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private int run(Purger.Builder builder, Server server, Server sibling, PrintWriter out, Progress progress)
+    private int run(Purger.Builder builder, MitosisConfig loaded, Server server, PrintWriter out, Progress progress)
             throws SQLException {
         // Interlocks first: a refusal names them all, even when the server cannot be reached for anything else.
         List<InterlockResult> checked = builder.build().checkInterlocks();
@@ -162,8 +154,7 @@ public final class PurgeCommand implements Callable<Integer> {
             JsonOut.print(out, PurgeSummary.refused(shard, server.name(), checked));
             return ExitCodes.FAILED;
         }
-        List<ReplicaEndpoint> replicas = ReplicaDiscovery.find(new ServerConnector(server)::open, server.host(),
-                server.credentials().user(), server.credentials().password().value(), siblingServerId(sibling));
+        List<ReplicaEndpoint> replicas = PurgeReplicas.of(loaded, server);
         replicas.forEach(r -> progress.say("watching replica %s", r.name()));
         Purger purger = builder.replicas(replicas).build();
         PurgeReport report;
@@ -180,16 +171,6 @@ public final class PurgeCommand implements Callable<Integer> {
             case INTERRUPTED -> signalCode != 0 ? signalCode : ExitCodes.TERMINATED;
             case REFUSED, ABORTED, FAILED -> ExitCodes.FAILED;
         };
-    }
-
-    /** The old sibling's server id: the cut interlock held, so a registration of it as a replica is stale. */
-    private static Set<Long> siblingServerId(Server sibling) {
-        try (Connection c = new ServerConnector(sibling).open(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT @@server_id")) {
-            return rs.next() ? Set.of(rs.getLong(1)) : Set.of();
-        } catch (SQLException e) {
-            return Set.of();
-        }
     }
 
     private static int usage(PrintWriter err, String message) {
