@@ -24,6 +24,7 @@ public final class DaemonKeys {
     public static final String CAPTURE_REPLICA_SERVER_ID_BASE = "capture.replica.server.id.base";
     public static final String VERIFY_PAIRS = "verify.pairs";
     public static final String VERIFY_INTERVAL_MS = "verify.interval.ms";
+    public static final String VERIFY_REFRESH_INTERVAL_MS = "verify.refresh.interval.ms";
     public static final String PURGE_SHARDS = "purge.shards";
     public static final String STOP_TIMEOUT_MS = "stop.timeout.ms";
     public static final String STATE_DIR = "state.dir";
@@ -55,10 +56,17 @@ public final class DaemonKeys {
                         Importance.LOW, "server_id of the first capture engine's binlog client; the i-th server of"
                                 + " the topology uses this + i. Must not be any MariaDB server's id.")
                 .define(VERIFY_PAIRS, Type.LIST, List.of(ALL), Matches.pattern("all|\\d{1,9}", "pair numbers, or all"),
-                        Importance.HIGH, "The pairs this process verifies again and again, storing each verdict for"
+                        Importance.HIGH, "The pairs this process verifies continuously, storing each verdict for"
                                 + " the gate: pair numbers as strings (e.g. [\"0\", \"1\"]), [all], or [] for none.")
                 .define(VERIFY_INTERVAL_MS, Type.LONG, 30_000L, Range.between(0, 86_400_000), Importance.MEDIUM,
-                        "The pause between two verification passes of a pair.")
+                        "Time from the start of one full verification pass of a pair to the start of the next (a"
+                                + " full pass is what finds a difference no binlog shows, e.g. a write made with"
+                                + " sql_log_bin=0).")
+                .define(VERIFY_REFRESH_INTERVAL_MS, Type.LONG, 200L, Range.between(10, 3_600_000),
+                        Importance.LOW, "Between full passes, while capture runs: the pause between two refreshes of"
+                                + " a PASS from the change stream. Each re-reads only the rows changed since the"
+                                + " positions the PASS holds for, so the stored verdict stays seconds old; a"
+                                + " difference among them turns it FAIL at once.")
                 .define(PURGE_SHARDS, Type.LIST, List.of(), Matches.pattern("\\d{1,9}", "new shard numbers"),
                         Importance.HIGH, "The new shards whose purge starts with the daemon, as strings (e.g."
                                 + " [\"2\"]), behind the same interlocks as `mitosis purge`. There is no 'all': other shards are purged only"

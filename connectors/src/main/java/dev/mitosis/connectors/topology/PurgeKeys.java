@@ -30,6 +30,7 @@ public final class PurgeKeys {
     public static final String MAX_CAPTURE_LAG_MS = "max.capture.lag.ms";
     public static final String CAPTURE_STATUS_MAX_AGE_MS = "capture.status.max.age.ms";
     public static final String ARCHIVE_WAIT_MS = "archive.wait.ms";
+    public static final String RETRY_INTERVAL_MS = "retry.interval.ms";
 
     private PurgeKeys() {
     }
@@ -78,6 +79,10 @@ public final class PurgeKeys {
                 .define(ARCHIVE_WAIT_MS, Type.LONG, 10_000L, Range.between(0, 600_000), Importance.LOW,
                         "At the end of a purge (done, aborted or interrupted), how long to wait for capture to "
                                 + "have archived the last delete; the summary says archived true only when it saw "
-                                + "capture's status cover the server's position after the last delete.");
+                                + "capture's status cover the server's position after the last delete.")
+                .define(RETRY_INTERVAL_MS, Type.LONG, 30_000L, Range.between(1_000, 3_600_000), Importance.MEDIUM,
+                        "In `mitosis daemon`: how often a purge refused by an interlock checks them again; it starts "
+                                + "by itself once they all hold (e.g. once the quiet window passed). Each new reason "
+                                + "is logged once. `mitosis purge` refuses once and exits 1.");
     }
 }

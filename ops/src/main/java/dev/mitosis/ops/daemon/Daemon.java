@@ -11,6 +11,7 @@ import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.connectors.work.WorkGroup;
 import dev.mitosis.ops.http.StatusServer;
 import dev.mitosis.purger.PurgeSettings;
+import dev.mitosis.verifier.ContinuousVerifier;
 import dev.mitosis.verifier.KafkaVerdictStore;
 import dev.mitosis.verifier.VerdictStore;
 import org.slf4j.Logger;
@@ -63,7 +64,7 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.verdicts = new KafkaVerdictStore(config.kafka());
         this.purges = new PurgeWorkers(config, PurgeSettings.from(config, configFile.toAbsolutePath().getParent()),
-                settings.stateDir());
+                settings.stateDir(), settings.purgeRetryInterval());
     }
 
     /** Starts every worker and the HTTP server; returns once they run. */
@@ -88,10 +89,11 @@ public final class Daemon implements AutoCloseable {
                         memberName(), purges))
                 .orElseGet(() -> WorkGroup.solo(settings.workPartitions(), purges));
         purges.useWorkGroup(work);
+        ContinuousVerifier.Schedule schedule = new ContinuousVerifier.Schedule(settings.verifyInterval(),
+                settings.verifyRefreshInterval(), ContinuousVerifier.Schedule.defaults().republishAfter());
         for (int pair : settings.verifyPairs()) {
             VerifyLoop loop = new VerifyLoop(config.topology().pair(pair), config,
-                    settings.stateDir().resolve("verify").resolve("pair-" + pair), settings.verifyInterval(), verdicts,
-                    clock);
+                    settings.stateDir().resolve("verify").resolve("pair-" + pair), schedule, verdicts, clock);
             verifiers.add(loop);
             loop.start();
         }
@@ -199,6 +201,7 @@ public final class Daemon implements AutoCloseable {
                 verified &= loop.awaitStopped(left(deadline));
             }
             steps.put("verify", verified ? "stopped after its chunk, checkpoint kept" : "still running at the deadline");
+            verdicts.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -27,9 +27,11 @@ import java.util.concurrent.Callable;
         description = {
             "Run capture, continuous verification and purge workers for what the config assigns to this process, in"
                 + " one JVM, with the HTTP status server: daemon.capture.servers (default all), daemon.verify.pairs"
-                + " (default all, a pass every daemon.verify.interval.ms, each verdict stored for the gate),"
-                + " daemon.purge.shards (default none; or POST /control action=purge&shard=S), behind the same"
-                + " interlocks as `mitosis purge`.",
+                + " (default all, verified continuously: a full pass every daemon.verify.interval.ms and, while"
+                + " capture runs, the PASS refreshed from the change stream every daemon.verify.refresh.interval.ms;"
+                + " each verdict stored for the gate), daemon.purge.shards (default none; or POST /control"
+                + " action=purge&shard=S), behind the same interlocks as `mitosis purge`; a refused purge checks them"
+                + " again every purge.retry.interval.ms and starts once they hold.",
             "HTTP on http.bind.address:http.port (127.0.0.1:9464 by default): GET /health /ready /status"
                 + " /gate?pair=P /metrics; POST /control (pause, resume, rate, purge) needs"
                 + " 'Authorization: Bearer <token>' from http.token.file.",

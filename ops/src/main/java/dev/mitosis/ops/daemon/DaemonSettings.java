@@ -6,6 +6,7 @@ import dev.mitosis.connectors.config.ConfigValues;
 import dev.mitosis.connectors.topology.DaemonKeys;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Pair;
+import dev.mitosis.connectors.topology.PurgeKeys;
 import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.ops.http.HttpSettings;
 
@@ -23,8 +24,10 @@ import java.util.TreeSet;
  * @param captureServers     the servers this process captures
  * @param replicaServerIdBase the capture engines' first binlog client id
  * @param verifyPairs        the pairs verified continuously
- * @param verifyInterval     the pause between two passes of a pair
+ * @param verifyInterval     from the start of one full pass of a pair to the start of the next
+ * @param verifyRefreshInterval between two refreshes of a PASS from the change stream
  * @param purgeShards        the new shards purged from the start
+ * @param purgeRetryInterval how often a purge refused by an interlock checks them again
  * @param stopTimeout        the whole shutdown's budget
  * @param stateDir           checkpoints, reports, control files
  * @param workGroup          the consumer group dividing purge work, if any
@@ -32,7 +35,8 @@ import java.util.TreeSet;
  * @param http               the status server
  */
 public record DaemonSettings(List<Server> captureServers, int replicaServerIdBase, List<Integer> verifyPairs,
-                             Duration verifyInterval, List<Integer> purgeShards, Duration stopTimeout, Path stateDir,
+                             Duration verifyInterval, Duration verifyRefreshInterval, List<Integer> purgeShards,
+                             Duration purgeRetryInterval, Duration stopTimeout, Path stateDir,
                              Optional<String> workGroup, int workPartitions, HttpSettings http) {
 
     /** Copies the lists. */
@@ -68,7 +72,12 @@ public record DaemonSettings(List<Server> captureServers, int replicaServerIdBas
         Path stateDir = resolve(configDir, daemon.getString(DaemonKeys.STATE_DIR));
         Optional<Path> token = http.findString(DaemonKeys.TOKEN_FILE).map(p -> resolve(configDir, p));
         return new DaemonSettings(servers, daemon.getInt(DaemonKeys.CAPTURE_REPLICA_SERVER_ID_BASE), pairs,
-                Duration.ofMillis(daemon.getLong(DaemonKeys.VERIFY_INTERVAL_MS)), shards,
+                Duration.ofMillis(daemon.getLong(DaemonKeys.VERIFY_INTERVAL_MS)),
+                Duration.ofMillis(daemon.getLong(DaemonKeys.VERIFY_REFRESH_INTERVAL_MS)), shards,
+                Duration.ofMillis(config.values().findSection(PurgeKeys.PURGE)
+                        .orElseGet(() -> PurgeKeys.definition().parse(JsonNodeFactory.instance.objectNode(),
+                                "defaults of " + PurgeKeys.PURGE))
+                        .getLong(PurgeKeys.RETRY_INTERVAL_MS)),
                 Duration.ofMillis(daemon.getLong(DaemonKeys.STOP_TIMEOUT_MS)), stateDir,
                 daemon.findString(DaemonKeys.WORK_GROUP), daemon.getInt(DaemonKeys.WORK_PARTITIONS),
                 new HttpSettings(http.getString(DaemonKeys.BIND_ADDRESS), http.getInt(DaemonKeys.PORT), token));

@@ -52,7 +52,10 @@ final class PurgeControlRequest {
                 }
                 boolean started = purges.start(shard).isPresent();
                 LOG.info("event=control action=purge shard={} started={}", shard, started);
-                return started ? new Answer(202, Map.of("action", "purge", "shard", shard, "started", true))
+                // Only the units (tables) this daemon owns run here; the other daemons of the group are asked apart.
+                return started ? new Answer(202, Map.of("action", "purge", "shard", shard, "started", true,
+                        "workPartitionsOwned", purges.ownedPartitions(), "scope", "the tables of shard " + shard
+                                + " whose work unit this daemon owns"))
                         : new Answer(409, Map.of("error", "the purge of shard " + shard + " already runs here"));
             }
             case "pause", "resume" -> {

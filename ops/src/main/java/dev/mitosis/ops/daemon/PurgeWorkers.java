@@ -28,13 +28,15 @@ final class PurgeWorkers implements WorkGroup.Listener {
     private final MitosisConfig config;
     private final PurgeSettings settings;
     private final Path stateDir;
+    private final Duration retryInterval;
     private final Map<Integer, ShardPurge> shards = new ConcurrentSkipListMap<>();
     private volatile WorkGroup work;
 
-    PurgeWorkers(MitosisConfig config, PurgeSettings settings, Path stateDir) {
+    PurgeWorkers(MitosisConfig config, PurgeSettings settings, Path stateDir, Duration retryInterval) {
         this.config = config;
         this.settings = settings;
         this.stateDir = stateDir;
+        this.retryInterval = retryInterval;
     }
 
     void useWorkGroup(WorkGroup group) {
@@ -61,11 +63,17 @@ final class PurgeWorkers implements WorkGroup.Listener {
         if (existing != null && existing.alive()) {
             return Optional.empty();
         }
-        ShardPurge purge = new ShardPurge(shard, config, settings, work, controlOf(shard));
+        ShardPurge purge = new ShardPurge(shard, config, settings, work, controlOf(shard), retryInterval);
         shards.put(shard, purge);
         purge.start();
         LOG.info("event=purge_requested shard={}", shard);
         return Optional.of(purge);
+    }
+
+    /** The work partitions this daemon owns now, in order; none before it joined its group. */
+    List<Integer> ownedPartitions() {
+        WorkGroup group = work;
+        return group == null ? List.of() : group.owned().stream().sorted().toList();
     }
 
     Optional<ShardPurge> get(int shard) {

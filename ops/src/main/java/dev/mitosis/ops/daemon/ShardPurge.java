@@ -8,7 +8,9 @@ import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.connectors.work.WorkGroup;
 import dev.mitosis.connectors.work.WorkUnits;
 import dev.mitosis.ops.purge.PurgeInterlocks;
+import dev.mitosis.ops.purge.PurgeReplicas;
 import dev.mitosis.purger.CaptureStatusFollower;
+import dev.mitosis.purger.InterlockResult;
 import dev.mitosis.purger.PurgeListener;
 import dev.mitosis.purger.PurgePlan;
 import dev.mitosis.purger.PurgeProgress;
@@ -16,7 +18,6 @@ import dev.mitosis.purger.PurgeReport;
 import dev.mitosis.purger.PurgeSettings;
 import dev.mitosis.purger.PurgeTarget;
 import dev.mitosis.purger.Purger;
-import dev.mitosis.purger.ReplicaDiscovery;
 import dev.mitosis.purger.ReplicaEndpoint;
 import dev.mitosis.purger.TablePlan;
 import dev.mitosis.purger.ThrottleDecision;
@@ -29,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,6 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * daemon of the work group owns its partition, as its own {@link Purger} run behind the same interlocks as
  * {@code mitosis purge} (checked at the start of each table and every few seconds during it). A unit whose
  * partition moves away is stopped after its chunk; its new owner resumes from the checkpoint on the server.
+ * Refused by an interlock, the purge stays REFUSED and checks them again every {@code purge.retry.interval.ms}
+ * (each new refusal logged once), so one refused only because the quiet window had not passed starts by itself.
  */
 final class ShardPurge {
 
@@ -55,6 +59,7 @@ final class ShardPurge {
     private final PurgeSettings settings;
     private final WorkGroup work;
     private final PurgeControl control;
+    private final Duration retryInterval;
     private final Server server;
     private final Object wake = new Object();
     private final AtomicReference<Purger> current = new AtomicReference<>();
@@ -64,12 +69,16 @@ final class ShardPurge {
     private final List<String> doneHere = new ArrayList<>();
     private volatile String currentTable = "";
     private volatile String reason = "";
+    private volatile String retryAt = "";
+    private List<String> refusedBy = List.of();
     private volatile ThrottleDecision throttle = ThrottleDecision.pause("not started");
     private volatile boolean stopping;
     private final Thread thread;
 
-    ShardPurge(int shard, MitosisConfig config, PurgeSettings settings, WorkGroup work, PurgeControl control) {
+    ShardPurge(int shard, MitosisConfig config, PurgeSettings settings, WorkGroup work, PurgeControl control,
+               Duration retryInterval) {
         this.shard = shard;
+        this.retryInterval = retryInterval;
         this.config = config;
         this.settings = settings.withPauseFile(control.file());
         this.work = work;
@@ -118,8 +127,7 @@ final class ShardPurge {
             synchronized (pending) {
                 plan.tables().stream().filter(TablePlan::purged).map(TablePlan::qualifiedName).forEach(pending::add);
             }
-            List<ReplicaEndpoint> replicas = ReplicaDiscovery.find(new ServerConnector(server)::open, server.host(),
-                    server.credentials().user(), server.credentials().password().value(), siblingServerId());
+            List<ReplicaEndpoint> replicas = PurgeReplicas.of(config, server);
             LOG.info("event=purge_units shard={} server={} tables={} replicas={}", shard, server.name(), pending,
                     replicas.stream().map(ReplicaEndpoint::name).toList());
             while (!stopping) {
@@ -138,6 +146,13 @@ final class ShardPurge {
                     }
                     continue;
                 }
+                List<InterlockResult> refused = builder(List.of(next), capture).replicas(replicas).build()
+                        .checkInterlocks().stream().filter(r -> !r.holds()).toList();
+                if (!refused.isEmpty()) {
+                    refused(refused);
+                    continue;
+                }
+                interlocksHold();
                 state.set("RUNNING");
                 currentTable = next;
                 Purger purger = builder(List.of(next), capture).replicas(replicas).build();
@@ -166,7 +181,8 @@ final class ShardPurge {
                     case INTERRUPTED -> {
                         // stopped for shutdown, or the unit's partition moved: the loop decides which
                     }
-                    case REFUSED, ABORTED, FAILED -> {
+                    case REFUSED -> refused(report.interlocks().stream().filter(r -> !r.holds()).toList());
+                    case ABORTED, FAILED -> {
                         state.set(report.outcome().name());
                         reason = report.reason();
                         return;
@@ -187,18 +203,34 @@ final class ShardPurge {
     }
 
     /**
-     * The old sibling's server id, left out of the watched replicas as {@code mitosis purge} leaves it out: right
-     * after the cut it may still be listed by SHOW SLAVE HOSTS, and its lag, never to be measured, would pause the
-     * purge for good.
+     * An interlock refused the unit: REFUSED until the next check, {@code purge.retry.interval.ms} from now (or
+     * stop). The log says so once per change of the refusing interlocks, not at every check.
      */
-    private Set<Long> siblingServerId() {
-        var pair = config.topology().pair(server.pair());
-        Server sibling = pair.a().name().equals(server.name()) ? pair.a0() : pair.a();
-        try (Connection c = new ServerConnector(sibling).open(); java.sql.Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT @@server_id")) {
-            return rs.next() ? Set.of(rs.getLong(1)) : Set.of();
-        } catch (SQLException e) {
-            return Set.of();
+    private void refused(List<InterlockResult> refused) throws InterruptedException {
+        String why = "refused: " + String.join("; ", refused.stream().map(InterlockResult::toString).toList());
+        List<String> names = refused.stream().map(InterlockResult::name).toList();
+        state.set("REFUSED");
+        reason = why;
+        retryAt = Instant.now().plus(retryInterval).toString();
+        if (!names.equals(refusedBy)) {
+            LOG.info("event=purge_refused shard={} interlocks={} retry_every_ms={} reason=\"{}\"", shard, names,
+                    retryInterval.toMillis(), why);
+            refusedBy = names;
+        }
+        long until = System.nanoTime() + retryInterval.toNanos();
+        synchronized (wake) {
+            while (!stopping && System.nanoTime() < until) {
+                wake.wait(Math.max(1, (until - System.nanoTime()) / 1_000_000));
+            }
+        }
+        retryAt = "";
+    }
+
+    /** Every interlock held: a refusal before is over, said once. */
+    private void interlocksHold() {
+        if (!refusedBy.isEmpty()) {
+            LOG.info("event=purge_interlocks_hold shard={} refused_before={}", shard, refusedBy);
+            refusedBy = List.of();
         }
     }
 
@@ -326,6 +358,9 @@ final class ShardPurge {
         s.put("server", server.name());
         s.put("state", state.get());
         s.put("reason", reason);
+        if (!retryAt.isEmpty()) {
+            s.put("retryAt", retryAt);
+        }
         s.put("currentTable", currentTable);
         s.put("rowsDeleted", rowsDeleted.get());
         synchronized (pending) {

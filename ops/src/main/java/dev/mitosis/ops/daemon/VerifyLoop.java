@@ -1,8 +1,12 @@
 package dev.mitosis.ops.daemon;
 
+import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.time.Sleeper;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Pair;
+import dev.mitosis.verifier.ChangedRows;
+import dev.mitosis.verifier.ContinuousVerifier;
+import dev.mitosis.verifier.KafkaChangedRows;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
 import dev.mitosis.verifier.ReportFiles;
@@ -26,35 +30,44 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Verifies one pair again and again: a whole pass ({@link PairVerifier}, as {@code mitosis verify --once} runs it)
- * with its checkpoint and reports in the daemon's state dir, the verdict stored for the gate, then a pause.
- * Stopped, it ends after the chunk under way with the checkpoint kept, so the next start resumes there.
+ * Verifies one pair continuously, as {@code mitosis verify} without {@code --once} does ({@link ContinuousVerifier}):
+ * a full pass with its checkpoint and reports in the daemon's state dir, then, while capture runs, refreshes of a
+ * PASS from the change stream, so the stored verdict stays seconds old and a difference among the changed rows turns
+ * it FAIL at once; a new full pass every {@code daemon.verify.interval.ms}. Every verdict is stored for the gate.
+ * Stopped, it ends after the chunk or refresh under way with a full pass's checkpoint kept.
  */
 final class VerifyLoop {
 
+    /** How long a starting loop waits for capture's stream before its first full pass (without it, no refreshes). */
+    private static final Duration STREAM_WAIT = Duration.ofSeconds(60);
+    private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
+    private static final String REFRESH_NOTE = "refreshed from";
     private static final Logger LOG = LoggerFactory.getLogger(VerifyLoop.class);
 
     private final Pair pair;
     private final MitosisConfig config;
     private final Path dir;
-    private final Duration interval;
+    private final ContinuousVerifier.Schedule schedule;
     private final VerdictStore store;
     private final Clock clock;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
-    private final AtomicReference<PairVerifier> current = new AtomicReference<>();
+    private final AtomicReference<ContinuousVerifier> current = new AtomicReference<>();
     private final AtomicReference<PairReport> last = new AtomicReference<>();
     private final AtomicReference<String> state = new AtomicReference<>("NEW");
     private final AtomicLong passes = new AtomicLong();
+    private final AtomicLong refreshes = new AtomicLong();
     private final AtomicLong tablesDone = new AtomicLong();
     private volatile String currentTable = "";
     private volatile String lastError = "";
+    private volatile String streamAtStart = "not read yet";
     private final Thread thread;
 
-    VerifyLoop(Pair pair, MitosisConfig config, Path dir, Duration interval, VerdictStore store, Clock clock) {
+    VerifyLoop(Pair pair, MitosisConfig config, Path dir, ContinuousVerifier.Schedule schedule, VerdictStore store,
+               Clock clock) {
         this.pair = pair;
         this.config = config;
         this.dir = dir;
-        this.interval = interval;
+        this.schedule = schedule;
         this.store = store;
         this.clock = clock;
         this.thread = new Thread(this::run, "verify-pair-" + pair.number());
@@ -70,45 +83,33 @@ final class VerifyLoop {
         thread.start();
     }
 
-    /** The newest verdict this loop reached, if any. */
+    /** The newest verdict this loop reached (full pass or refresh), if any. */
     Optional<PairReport> last() {
         return Optional.ofNullable(last.get());
     }
 
     private void run() {
-        try {
-            while (stopRequested.getCount() > 0) {
-                PairVerifier verifier = new PairVerifier(pair, config.schemas(), VerifySettings.from(config), clock,
-                        Sleeper.SYSTEM);
-                current.set(verifier);
-                if (stopRequested.getCount() == 0) {
-                    break;
-                }
-                tablesDone.set(0);
-                PairReport report = verifier.verify(new PairVerifier.Request(List.of(), Optional.of(dir),
-                        listener(), d -> { }));
-                if (verifier.stopRequested()) {
-                    break;
-                }
-                ReportFiles.write(dir, report);
-                last.set(report);
-                passes.incrementAndGet();
+        VerifySettings settings = VerifySettings.from(config);
+        try (ChangedRows changes = new KafkaChangedRows(pair, new KafkaClients(config.kafka()), settings.recheckWait(),
+                KAFKA_TIMEOUT, clock)) {
+            awaitStream(changes);
+            if (stopRequested.getCount() == 0) {
+                state.set("STOPPED");
+                return;
+            }
+            ContinuousVerifier verifier = new ContinuousVerifier(pair, config.schemas(), settings, changes, schedule,
+                    new PairVerifier.Request(List.of(), Optional.of(dir), listener(), d -> { }), this::verdict,
+                    clock, Sleeper.SYSTEM);
+            current.set(verifier);
+            if (stopRequested.getCount() > 0) {
                 try {
-                    store.publish(report);
-                    lastError = "";
-                } catch (RuntimeException e) {
-                    // The gate then reads an older verdict or none: UNKNOWN or stale, the safe side.
-                    lastError = "verdict not stored: " + e.getMessage();
-                    LOG.warn("event=verdict_not_stored pair={} error=\"{}\"", pair.number(), e.getMessage());
+                    verifier.run();
+                } catch (IllegalStateException e) {
+                    // stop() came between the check and run(): the verifier went NEW -> STOPPED, nothing ran
+                    if (verifier.state() != ContinuousVerifier.State.STOPPED) {
+                        throw e;
+                    }
                 }
-                LOG.info("event=verify_pass pair={} verdict={} tables={} duration_ms={}", pair.number(),
-                        report.verdict(), report.tables().size(), report.durationMs());
-                currentTable = "";
-                state.set("WAITING");
-                if (stopRequested.await(interval.toMillis(), TimeUnit.MILLISECONDS)) {
-                    break;
-                }
-                state.set("RUNNING");
             }
             state.set("STOPPED");
         } catch (InterruptedException e) {
@@ -118,6 +119,56 @@ final class VerifyLoop {
             lastError = e.toString();
             state.set("FAILED");
             LOG.error("event=verify_failed pair={} error=\"{}\"", pair.number(), e.toString());
+        } finally {
+            currentTable = "";
+        }
+    }
+
+    /**
+     * A full pass only refreshes afterwards if the stream could be followed when it started; capture started by the
+     * same daemon needs a few seconds, so the first pass waits for it, bounded, and goes without it after that.
+     */
+    private void awaitStream(ChangedRows changes) throws InterruptedException {
+        state.set("WAITING_FOR_CAPTURE");
+        long deadline = System.nanoTime() + STREAM_WAIT.toNanos();
+        Optional<String> why = changes.unavailable();
+        while (why.isPresent() && System.nanoTime() < deadline) {
+            streamAtStart = why.get();
+            if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {
+                return;
+            }
+            why = changes.unavailable();
+        }
+        streamAtStart = why.orElse("available");
+        if (why.isPresent()) {
+            LOG.info("event=verify_without_stream pair={} reason=\"{}\" next=full passes only until it is available",
+                    pair.number(), why.get());
+        }
+        state.set("RUNNING");
+    }
+
+    /** Every verdict, full pass or refresh: report files, the store for the gate, the status. */
+    private void verdict(PairReport report) {
+        boolean refresh = report.notes().stream().anyMatch(n -> n.startsWith(REFRESH_NOTE));
+        PairReport before = last.getAndSet(report);
+        (refresh ? refreshes : passes).incrementAndGet();
+        if (!refresh) {
+            currentTable = "";
+            tablesDone.set(0);
+        }
+        ReportFiles.write(dir, report);
+        try {
+            store.publish(report);
+            lastError = "";
+        } catch (RuntimeException e) {
+            // The gate then reads an older verdict or none: UNKNOWN or stale, the safe side.
+            lastError = "verdict not stored: " + e.getMessage();
+            LOG.warn("event=verdict_not_stored pair={} error=\"{}\"", pair.number(), e.getMessage());
+        }
+        if (!refresh || before == null || before.verdict() != report.verdict()) {
+            LOG.info("event=verify_verdict pair={} verdict={} from={} tables={} duration_ms={} reasons=\"{}\"",
+                    pair.number(), report.verdict(), refresh ? "refresh" : "full-pass", report.tables().size(),
+                    report.durationMs(), report.reasons());
         }
     }
 
@@ -143,20 +194,20 @@ final class VerifyLoop {
     }
 
     /**
-     * A stop that came while the verifier was being created found it NEW, where {@link PairVerifier#stop()} does
-     * nothing; the verifier's own thread repeats it here, once the run is RUNNING.
+     * A stop that came while a full pass was being created found it NEW, where {@link PairVerifier#stop()} does
+     * nothing; the pass's own thread repeats it here, once the pass is RUNNING.
      */
     private void stopIfAsked() {
-        PairVerifier verifier = current.get();
+        ContinuousVerifier verifier = current.get();
         if (stopRequested.getCount() == 0 && verifier != null) {
             verifier.stop();
         }
     }
 
-    /** Asks the pass under way to end after its chunk; does not wait. */
+    /** Asks the work under way to end after its chunk or refresh; does not wait. */
     void stop() {
         stopRequested.countDown();
-        PairVerifier verifier = current.get();
+        ContinuousVerifier verifier = current.get();
         if (verifier != null) {
             verifier.stop();
         }
@@ -173,13 +224,22 @@ final class VerifyLoop {
         s.put("worker", "verify");
         s.put("pair", pair.number());
         s.put("state", state.get());
+        s.put("mode", "continuous");
+        s.put("fullPassIntervalMs", schedule.fullPassInterval().toMillis());
+        s.put("refreshIntervalMs", schedule.refreshInterval().toMillis());
         s.put("passes", passes.get());
+        s.put("refreshes", refreshes.get());
+        s.put("changeStreamAtStart", streamAtStart);
         s.put("currentTable", currentTable);
         s.put("tablesDoneThisPass", tablesDone.get());
         PairReport report = last.get();
         if (report != null) {
             s.put("lastVerdict", report.verdict());
+            s.put("lastFrom", report.notes().stream().anyMatch(n -> n.startsWith(REFRESH_NOTE)) ? "refresh"
+                    : "full-pass");
             s.put("lastFinishedAt", report.finishedAt());
+            s.put("lastGtidA", report.gtidA());
+            s.put("lastGtidA0", report.gtidA0());
             s.put("lastReasons", report.reasons());
             s.put("coverage", report.totals());
         }

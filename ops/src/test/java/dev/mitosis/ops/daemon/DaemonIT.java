@@ -29,8 +29,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code mitosis daemon} in its own JVM on a real pair and broker, driven over real HTTP: it becomes ready with
- * capture running on both servers, its continuous verification makes {@code /gate} say 200 for a fresh PASS and
- * 409 once A0 diverges, {@code /metrics} is Prometheus text, {@code /control} needs the token and routes pause and
+ * capture running on both servers, its continuous verification makes {@code /gate} say 200 for a fresh PASS, keeps
+ * that PASS at the servers' newest positions by refreshes from the change stream, and says 409 as soon as a refresh
+ * re-reads a row that differs — without a new full pass, {@code /metrics} is Prometheus text, {@code /control} needs the token and routes pause and
  * rate into the shard's control file, a purge asked for through it is refused by the same interlocks as
  * {@code mitosis purge} and deletes nothing, and SIGTERM stops it in order within the budget with exit 143.
  */
@@ -74,7 +75,7 @@ class DaemonIT {
                 "      - {name: p0-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
                 "      - {name: p0-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
                 "verify: {recheck.max.attempts: 2, recheck.wait.ms: 2000}",
-                "daemon: {verify.interval.ms: 300, state.dir: state}",
+                "daemon: {verify.interval.ms: 3600000, verify.refresh.interval.ms: 200, state.dir: state}",
                 "http: {port: " + httpPort + ", token.file: token}",
                 ""));
     }
@@ -117,17 +118,36 @@ class DaemonIT {
             assertThat(capture.path("worker").asText()).isEqualTo("capture");
             assertThat(capture.path("servers")).extracting(s -> s.path("server").asText())
                     .containsExactly("p0-a", "p0-a0");
-            assertThat(status.path("workers").get(1).path("worker").asText()).isEqualTo("verify");
-            assertThat(status.path("workers").get(1).path("passes").asLong()).isPositive();
+            assertThat(verifyStatus().path("mode").asText()).isEqualTo("continuous");
+            assertThat(verifyStatus().path("passes").asLong()).isEqualTo(1);
 
             HttpResponse<String> metrics = get("/metrics");
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.body()).contains("verify_pair_0_verdict").contains("capture_p0_a");
 
-            // A0 diverges behind replication's back: the next pass fails and the gate closes with 409.
-            pair.a0().execute("SET sql_log_bin=0", "UPDATE app.users SET name = 'changed' WHERE id = 7");
-            await().atMost(Duration.ofSeconds(120)).until(() -> get("/gate?pair=0").statusCode() == 409);
+            // Continuous: writes move the PASS to the servers' new positions by refreshes from the change stream,
+            // while the next full pass is an hour away.
+            for (int id = 1; id <= 3; id++) {
+                pair.a().execute("UPDATE app.users SET name = 'renamed' WHERE id = " + id);
+            }
+            String positionA = pair.a().queryString("SELECT @@gtid_binlog_pos");
+            await().atMost(Duration.ofSeconds(60)).until(() -> JSON.readTree(get("/gate?pair=0").body())
+                    .path("gtidA").asText().equals(positionA));
+            assertThat(get("/gate?pair=0").statusCode()).isEqualTo(200);
+            assertThat(verifyStatus().path("lastFrom").asText()).isEqualTo("refresh");
+            assertThat(verifyStatus().path("refreshes").asLong()).isPositive();
+
+            // A write that reached A's binlog, so capture's stream, but not A0 (A0 skips its own server id): a row
+            // no write of this test touches now differs. The refresh that re-reads it closes the gate with 409,
+            // no full pass run. (A write made with sql_log_bin=0 is in no binlog: only the next full pass sees it.)
+            String idOfA0 = pair.a0().queryString("SELECT @@server_id");
+            long diverged = System.nanoTime();
+            pair.a().execute("SET SESSION server_id = " + idOfA0, "UPDATE app.users SET name = 'changed' WHERE id = 7");
+            await().atMost(Duration.ofSeconds(60)).until(() -> get("/gate?pair=0").statusCode() == 409);
+            System.out.println("DaemonIT divergence to gate 409: " + (System.nanoTime() - diverged) / 1_000_000 + " ms");
             assertThat(JSON.readTree(get("/gate?pair=0").body()).path("verdict").asText()).isEqualTo("FAIL");
+            assertThat(verifyStatus().path("passes").asLong()).as("found by a refresh, not a full pass").isEqualTo(1);
+            assertThat(pair.a0().queryString("SELECT name FROM app.users WHERE id = 7")).isEqualTo("user-7");
 
             // Control: the token guards it; pause and rate go to the shard's control file.
             assertThat(post("", null).statusCode()).isEqualTo(401);
@@ -161,6 +181,15 @@ class DaemonIT {
         } finally {
             daemon.destroyForcibly();
         }
+    }
+
+    private JsonNode verifyStatus() throws Exception {
+        for (JsonNode worker : JSON.readTree(get("/status").body()).path("workers")) {
+            if (worker.path("worker").asText().equals("verify")) {
+                return worker;
+            }
+        }
+        return JSON.createObjectNode();
     }
 
     private JsonNode purgeOf(int shard) throws Exception {

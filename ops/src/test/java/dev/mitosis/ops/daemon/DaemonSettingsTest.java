@@ -45,6 +45,9 @@ class DaemonSettingsTest {
         assertThat(s.verifyPairs()).containsExactly(0, 1);
         assertThat(s.purgeShards()).isEmpty();
         assertThat(s.stopTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(s.verifyInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.verifyRefreshInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(s.purgeRetryInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.stateDir()).isEqualTo(DIR.resolve("mitosis-daemon"));
         assertThat(s.workGroup()).isEmpty();
         assertThat(s.http().bindAddress()).isEqualTo("127.0.0.1");
@@ -55,7 +58,8 @@ class DaemonSettingsTest {
     void assignsWhatTheSectionsSay() {
         DaemonSettings s = DaemonSettings.from(load(String.join("\n",
                 "daemon: {capture.servers: [p1-a0], verify.pairs: ['1'], purge.shards: ['3', '3'], work.group: g1,"
-                        + " state.dir: /var/lib/mitosis, verify.interval.ms: 5000}",
+                        + " state.dir: /var/lib/mitosis, verify.interval.ms: 5000, verify.refresh.interval.ms: 50}",
+                "purge: {retry.interval.ms: 2000}",
                 "http: {port: 0, token.file: token, bind.address: 0.0.0.0}")), "mitosis.yaml", DIR);
 
         assertThat(s.captureServers()).extracting(v -> v.name()).containsExactly("p1-a0");
@@ -64,6 +68,8 @@ class DaemonSettingsTest {
         assertThat(s.workGroup()).contains("g1");
         assertThat(s.stateDir()).isEqualTo(Path.of("/var/lib/mitosis"));
         assertThat(s.verifyInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.verifyRefreshInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(s.purgeRetryInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.http().port()).isZero();
         assertThat(s.http().bindAddress()).isEqualTo("0.0.0.0");
         assertThat(s.http().tokenFile()).isEqualTo(Optional.of(DIR.resolve("token")));

@@ -33,7 +33,8 @@ import static org.awaitility.Awaitility.await;
  * Purge work divided through a Kafka consumer group. Two fleets with the same rows go through the same runbook
  * (verify, flip, cut); then fleet X's new shard 1 is purged by one daemon and fleet Y's by two daemons of one work
  * group, one of which is stopped half-way so its tables move to the other and resume from their checkpoints. The
- * rows left on every server of Y equal those left on X, table by table, and both daemons of Y purged tables.
+ * rows left on every server of Y equal those left on X, table by table, and both daemons of Y purged tables. X's
+ * purge, asked for inside the quiet window after the flip, is refused first and starts by itself once it passed.
  */
 class DaemonWorkDivisionIT {
 
@@ -102,7 +103,8 @@ class DaemonWorkDivisionIT {
                 "    servers:",
                 "      - {name: " + name + "-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
                 "      - {name: " + name + "-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
-                "purge: {quiet.window.ms: 1000, max.rows.per.second: 300, chunk.initial.rows: 20, chunk.max.rows: 20}",
+                "purge: {quiet.window.ms: 45000, retry.interval.ms: 1000, max.rows.per.second: 300, chunk.initial.rows: 20,"
+                        + " chunk.max.rows: 20}",
                 "daemon: {" + daemon + ", state.dir: state-" + file + "}",
                 "http: {port: " + httpPort + ", token.file: token}",
                 ""));
@@ -145,11 +147,18 @@ class DaemonWorkDivisionIT {
             cli("flip", "--config", y1.toString(), "--to", "2");
             x.cut();
             y.cut();
+            // Asked for inside the quiet window, X's purge is refused; it checks again every second and starts by
+            // itself once the window passed (it ends DONE below with nobody asking again).
+            assertThat(post(portX, "action=purge&shard=1").statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(40)).ignoreExceptions()
+                    .until(() -> purge(portX).path("state").asText().equals("REFUSED"));
+            assertThat(purge(portX).path("reason").asText()).contains("quiet window");
+            assertThat(purge(portX).has("retryAt")).isTrue();
             Process secondY = daemon(y2, "y2");
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
                     owned(portY1) > 0 && owned(portY2) > 0 && owned(portY1) + owned(portY2) == 12);
 
-            for (int port : new int[] {portX, portY1, portY2}) {
+            for (int port : new int[] {portY1, portY2}) {
                 assertThat(post(port, "action=purge&shard=1").statusCode()).isEqualTo(202);
             }
             // Y's second daemon stops once it purged something: its tables move to the first and resume there.

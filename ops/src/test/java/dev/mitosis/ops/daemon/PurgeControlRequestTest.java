@@ -29,7 +29,8 @@ class PurgeControlRequestTest {
                 "credentials: {user: mitosis, password.env: PW}", "kafka: {bootstrap.servers: '127.0.0.1:9092'}",
                 "pairs:", "  - pair: 0", "    servers:", "      - {name: a, host: 127.0.0.1, port: 3301}",
                 "      - {name: a0, host: 127.0.0.1, port: 3302}", ""), "mitosis.yaml", dir);
-        return new PurgeControlRequest(new PurgeWorkers(config, PurgeSettings.defaults(), dir), 2);
+        return new PurgeControlRequest(new PurgeWorkers(config, PurgeSettings.defaults(), dir,
+                java.time.Duration.ofSeconds(30)), 2);
     }
 
     @Test
