@@ -60,6 +60,8 @@ final class VerifyLoop {
     private volatile String currentTable = "";
     private volatile String lastError = "";
     private volatile String streamAtStart = "not read yet";
+    /** The last time the verifier held back its reads, and why: the reason string of {@code ReadPacer}. */
+    private volatile Map<String, Object> lastPacing = Map.of();
     private final Thread thread;
 
     VerifyLoop(Pair pair, MitosisConfig config, Path dir, ContinuousVerifier.Schedule schedule, VerdictStore store,
@@ -187,6 +189,11 @@ final class VerifyLoop {
             }
 
             @Override
+            public void backingOff(String reason) {
+                lastPacing = Map.of("reason", reason, "at", clock.instant().toString());
+            }
+
+            @Override
             public void tableDone(TableReport report) {
                 tablesDone.incrementAndGet();
             }
@@ -232,6 +239,9 @@ final class VerifyLoop {
         s.put("changeStreamAtStart", streamAtStart);
         s.put("currentTable", currentTable);
         s.put("tablesDoneThisPass", tablesDone.get());
+        if (!lastPacing.isEmpty()) {
+            s.put("lastPacing", lastPacing);
+        }
         PairReport report = last.get();
         if (report != null) {
             s.put("lastVerdict", report.verdict());
