@@ -16,7 +16,7 @@ public final class EngineProperties {
 
     /** Heartbeat records go to {@code <this>.<topic.prefix>}: never published, only their offsets stored. */
     public static final String HEARTBEAT_PREFIX = "__mitosis-heartbeat";
-    /** Records per batch handed to {@link PublishingConsumer} (Debezium's default, stated: the consumer relies on it). */
+    /** Records per batch handed to {@link PublishingConsumer}: Debezium's default, stated. */
     public static final int MAX_BATCH_SIZE = 2048;
 
     private EngineProperties() {

@@ -14,21 +14,33 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
  * Publishes each batch the engine hands over, and marks it processed only once the broker acknowledged every
  * record of it ({@code acks=all}): the offset Debezium then stores never runs ahead of what Kafka holds, so a
- * kill at any instant replays (duplicates) but never loses. A send that fails fails the batch, and the engine,
- * unmarked. Under a backlog (full batches) batch k is marked while batch k+1 is in flight, so the broker's round
- * trip is not paid once per batch on the engine's thread.
+ * kill at any instant replays (duplicates) but never loses.
+ * <p>
+ * The engine's thread only sends: it hands each sent batch to a marker thread and goes on to poll and convert the
+ * next one, up to {@value #IN_FLIGHT_BATCHES} batches ahead. The marker waits for each batch's acknowledgements, in
+ * the order they were sent, and only then marks its records; the engine stores (flushes) what is marked at the end of
+ * its next batch or idle poll, and when it stops. A record the broker refused stops all marking for good — nothing
+ * after it is ever marked — and fails the engine (at its next batch, and at once through {@code onFailure} when
+ * idle), which restarts from the stored offset.
  */
-public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>> {
+public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>>,
+        AutoCloseable {
 
     /** Header: the name of the server whose binlog the event was read from. */
     public static final String HEADER_SERVER = ChangeEventReader.HEADER_SERVER;
@@ -40,6 +52,13 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
 
     /** The key of the completed GTID set in the MariaDB connector's source offset. */
     static final String GTID_SET_KEY = "gtids";
+    /**
+     * Sent batches not yet marked, at most: enough to keep the producer busy while the engine converts the next ones;
+     * the producer's buffer bounds their bytes.
+     */
+    static final int IN_FLIGHT_BATCHES = 4;
+    /** Longer than the producer's delivery timeout (120 s), which fails an unacknowledged send before this. */
+    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(150);
     private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] START_OF_TRANSACTION = "0:0".getBytes(StandardCharsets.UTF_8);
 
@@ -47,39 +66,113 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     private final byte[] serverName;
     private final byte[] serverId;
     private final CaptureProgress progress;
-    private final int deferAtSize;
-    /** A full batch sent but not yet marked: marked at the start of the next batch, never before its acks. */
-    private Sent pending;
+    private final Consumer<PublishFailedException> onFailure;
+    private final BlockingQueue<Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
+    private final Thread marker;
+    private final Object markedLock = new Object();
+    private long sentBatches;
+    private long markedBatches;
+    private volatile PublishFailedException failure;
+    private volatile boolean closed;
 
     /**
-     * @param deferAtSize the engine's {@code max.batch.size}: a batch this big is marked processed only when the next
-     *                    batch has been sent (a stop in between replays it)
+     * @param onFailure told once, from the marker thread, when the broker refused a record: the engine must stop
+     *                  (it is also failed at its next batch)
      */
     public PublishingConsumer(Producer<byte[], byte[]> producer, String serverName, long serverId,
-                              CaptureProgress progress, int deferAtSize) {
+                              CaptureProgress progress, Consumer<PublishFailedException> onFailure) {
         this.producer = producer;
-        this.deferAtSize = deferAtSize;
         this.serverName = serverName.getBytes(StandardCharsets.UTF_8);
         this.serverId = Long.toString(serverId).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
+        this.onFailure = onFailure;
+        this.marker = new Thread(this::markAcknowledged, "capture-marker-" + serverName);
+        this.marker.setDaemon(true);
+        this.marker.start();
     }
 
     @Override
     public void handleBatch(List<ChangeEvent<byte[], byte[]>> records,
                             DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer)
             throws InterruptedException {
+        failIfRefused();
         Sent sent = send(records, committer);
-        if (pending != null) {
-            Sent previous = pending;
-            pending = null;
-            complete(previous);
+        synchronized (markedLock) {
+            if (sent.acks().isEmpty() && markedBatches == sentBatches) {
+                // Only heartbeats, nothing before them unmarked: stored now, as a first start needs its position soon.
+                mark(sent);
+                committer.markBatchFinished();
+                return;
+            }
+            sentBatches++;
         }
-        // A full batch means a backlog: the next batch comes at once, and its conversion and sending overlap this
-        // one's acknowledgements. A smaller one means the engine is caught up: wait now, there may be no next.
-        if (records.size() >= deferAtSize) {
-            pending = sent;
-        } else {
-            complete(sent);
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        while (!inFlight.offer(sent, 100, TimeUnit.MILLISECONDS)) {
+            failIfRefused();
+            if (closed || System.nanoTime() > deadline) {
+                throw new PublishFailedException("no acknowledgement from the broker for " + IN_FLIGHT_BATCHES
+                        + " batches within " + ACK_TIMEOUT.toSeconds() + " s", null);
+            }
+        }
+        // Stores what the marker marked so far (earlier batches, acknowledged while this one was converted and sent).
+        committer.markBatchFinished();
+    }
+
+    private void failIfRefused() {
+        PublishFailedException refused = failure;
+        if (refused != null) {
+            throw new PublishFailedException(refused.getMessage(), refused.getCause());
+        }
+    }
+
+    /**
+     * Waits until every batch sent so far is marked processed (or marking stopped on a refusal), so that an orderly
+     * stop stores all of it.
+     *
+     * @return whether they were, within {@code timeout}
+     */
+    public boolean drain(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (markedLock) {
+            long target = sentBatches;
+            while (markedBatches < target && failure == null) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(markedLock, left);
+            }
+            return markedBatches >= target;
+        }
+    }
+
+    /** Stops the marker thread; what it did not mark yet is replayed by the next start. */
+    @Override
+    public void close() throws InterruptedException {
+        closed = true;
+        marker.interrupt();
+        marker.join(TimeUnit.SECONDS.toMillis(10));
+    }
+
+    /** The marker thread: each sent batch in order, marked once all its records are acknowledged. */
+    private void markAcknowledged() {
+        try {
+            while (!closed) {
+                Sent sent = inFlight.poll(100, TimeUnit.MILLISECONDS);
+                if (sent == null) {
+                    continue;
+                }
+                if (!awaitAcks(sent)) {
+                    return;
+                }
+                mark(sent);
+                synchronized (markedLock) {
+                    markedBatches++;
+                    markedLock.notifyAll();
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -107,20 +200,34 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
         return new Sent(records, acks, committer, lastValue);
     }
 
-    /** Waits until the broker acknowledged every record of the batch, then marks it all processed. */
-    private void complete(Sent sent) throws InterruptedException {
+    /**
+     * Waits until the broker acknowledged every record of the batch.
+     *
+     * @return false if it refused one (or did not answer in time): marking stops for good, the engine is told
+     */
+    private boolean awaitAcks(Sent sent) throws InterruptedException {
         for (Future<RecordMetadata> ack : sent.acks()) {
             try {
-                ack.get();
-            } catch (ExecutionException e) {
-                throw new PublishFailedException("the broker did not acknowledge a change event: "
-                        + e.getCause().getMessage(), e.getCause());
+                ack.get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                PublishFailedException refused = new PublishFailedException(
+                        "the broker did not acknowledge a change event: " + cause.getMessage(), cause);
+                synchronized (markedLock) {
+                    failure = refused;
+                    markedLock.notifyAll();
+                }
+                onFailure.accept(refused);
+                return false;
             }
         }
+        return true;
+    }
+
+    private void mark(Sent sent) throws InterruptedException {
         for (ChangeEvent<byte[], byte[]> record : sent.records()) {
             sent.committer().markProcessed(record);
         }
-        sent.committer().markBatchFinished();
         progress.acknowledged(completedGtids(sent.records()));
         if (sent.lastValue() != null) {
             recordProgress(sent.acks().size(), sent.lastValue());

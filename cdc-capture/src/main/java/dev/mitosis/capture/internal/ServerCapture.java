@@ -23,6 +23,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,10 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ServerCapture implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServerCapture.class);
+    /** Part of an orderly stop's 10 s: the broker's acknowledgement of what was sent, normally milliseconds. */
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
+    /** The stored position's read (offsets topic created first), itself bounded by 30 s per step. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
     private final Server server;
     private final List<String> schemas;
@@ -53,6 +59,8 @@ public final class ServerCapture implements Runnable {
     private enum Phase { STARTING, POLLING, RETRYING, FAILED, STOPPED }
     private final AtomicReference<String> error = new AtomicReference<>();
     private final AtomicReference<DebeziumEngine<?>> engine = new AtomicReference<>();
+    private final AtomicReference<PublishingConsumer> publishing = new AtomicReference<>();
+    private final AtomicReference<String> publishFailure = new AtomicReference<>();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final StreamingProbe streaming;
@@ -125,10 +133,26 @@ public final class ServerCapture implements Runnable {
 
     private Outcome runOnce() {
         Preflight.Facts facts;
+        // The broker's side (offsets topic, stored position) is read while the server is checked: a start is
+        // seconds of catching up not done.
+        CompletableFuture<Optional<StoredOffsets.Position>> storedPosition = CompletableFuture.supplyAsync(() -> {
+            try {
+                CaptureTopics.ensure(kafka);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CompletionException(e);
+            }
+            return new StoredOffsets(kafka).read(server);
+        }, task -> {
+            Thread reader = new Thread(task, "capture-offsets-" + server.name());
+            reader.setDaemon(true);
+            reader.start();
+        });
         try {
             facts = new Preflight(connector, schemas, settings.snapshotMode()).check();
-            CaptureTopics.ensure(kafka);
-            Optional<StoredOffsets.Position> stored = new StoredOffsets(kafka).read(server);
+            Optional<StoredOffsets.Position> stored = storedPosition.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             if (stored.isPresent()) {
                 progress.resumedFrom(stored.get().gtids().orElse(null));
                 Optional<String> gap = BinlogAvailability.gap(stored.get().binlogFile(),
@@ -143,13 +167,26 @@ public final class ServerCapture implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Outcome(null, "interrupted", false);
-        } catch (SQLException | ExecutionException | TimeoutException | RuntimeException e) {
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
+                    ? e.getCause().getCause() : e.getCause();
+            return new Outcome(null, "cannot check " + server.name() + " before start: " + cause, false);
+        } catch (SQLException | TimeoutException | RuntimeException e) {
             return new Outcome(null, "cannot check " + server.name() + " before start: " + e.getMessage(), false);
         }
         AtomicReference<Throwable> engineError = new AtomicReference<>();
         AtomicReference<String> engineMessage = new AtomicReference<>();
         CountDownLatch polling = new CountDownLatch(1);
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(CaptureEngineConfig.producer(kafka, server));
+        PublishingConsumer publishing = new PublishingConsumer(producer, server.name(), facts.serverId(), progress,
+                refused -> {
+                    // The marker thread must not wait for the engine it stops.
+                    publishFailure.set(refused.getMessage());
+                    Thread stopper = new Thread(this::closeEngine, "capture-refused-" + server.name());
+                    stopper.setDaemon(true);
+                    stopper.start();
+                });
+        this.publishing.set(publishing);
         try {
             DebeziumEngine<ChangeEvent<byte[], byte[]>> built = DebeziumEngine.create(JsonByteArray.class)
                     .using(CaptureEngineConfig.engine(server, schemas, kafka, settings.snapshotMode(), replicaServerId))
@@ -165,8 +202,7 @@ public final class ServerCapture implements Runnable {
                             status.set(Phase.POLLING);
                         }
                     })
-                    .notifying(new PublishingConsumer(producer, server.name(), facts.serverId(), progress,
-                            EngineProperties.MAX_BATCH_SIZE))
+                    .notifying(publishing)
                     .build();
             engine.set(built);
             if (stopRequested.getCount() == 0) {
@@ -176,7 +212,9 @@ public final class ServerCapture implements Runnable {
             built.run();
         } finally {
             engine.set(null);
+            this.publishing.set(null);
             // Whatever is still unacknowledged was not marked processed: it is replayed on the next start.
+            closeQuietly(publishing);
             producer.close(Duration.ofSeconds(5));
         }
         boolean streamed = polling.getCount() == 0;
@@ -184,11 +222,20 @@ public final class ServerCapture implements Runnable {
         if (stopRequested.getCount() == 0) {
             return new Outcome(null, null, streamed);
         }
-        String reason = cause != null ? rootMessage(cause) : String.valueOf(engineMessage.get());
+        String reason = publishFailure.get() != null ? publishFailure.getAndSet(null)
+                : cause != null ? rootMessage(cause) : String.valueOf(engineMessage.get());
         if (cause != null && isGap(cause)) {
             return new Outcome(new GapDetectedException(server.name(), reason, rebaselineCommand, cause), null, streamed);
         }
         return new Outcome(null, "engine stopped: " + reason, streamed);
+    }
+
+    private void closeQuietly(PublishingConsumer publishing) {
+        try {
+            publishing.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** MariaDB's error 1236 (binlog or GTID state purged) as the binlog client reports it. */
@@ -219,6 +266,11 @@ public final class ServerCapture implements Runnable {
      */
     public boolean stop(Duration timeout) throws InterruptedException {
         stopRequested.countDown();
+        PublishingConsumer publishing = this.publishing.get();
+        if (publishing != null) {
+            // What was sent is marked before the engine's last flush: an orderly stop replays nothing.
+            publishing.drain(DRAIN_TIMEOUT);
+        }
         closeEngine();
         return finished.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
