@@ -28,15 +28,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.ToDoubleFunction;
 
 /**
- * Capture's throughput against a bare Debezium engine on one server and broker of this machine: N rows written
- * first (single-row transactions, then 1k-row transactions) while both engines are stopped at a stored offset, then
- * four runs over that backlog, capture, bare, bare, capture (ABBA), each timed until the broker holds all N events;
- * an engine's rate is the mean of its two runs. Then p99 latency (commit → consumer)
- * at a steady 2k rows/s through capture, and this JVM's RSS. Both engines run with the engine and producer settings
- * of {@link dev.mitosis.capture.CaptureEngineConfig} (see {@code ops/bench/capture}'s header for what differs). Run
- * by {@code ops/bench/capture}; prints one JSON object. Not a test: numbers are reported, never asserted.
+ * Capture's throughput against a bare Debezium engine on one server and broker of this machine: N rows written first
+ * (single-row transactions, then 1k-row transactions) while every engine run waits stopped at its own stored offset,
+ * then R rounds over that complete backlog, each running capture and the bare engine one after the other (capture
+ * first in even rounds, bare first in odd ones), each timed from its start until the broker acknowledged all N
+ * events; medians and their ratio. Then p99 latency (commit → consumer) at a steady 2k rows/s through capture, and
+ * this JVM's RSS. Both engines run with the engine and producer settings of
+ * {@link dev.mitosis.capture.CaptureEngineConfig} (see {@code ops/bench/capture}'s header for what differs). Run by
+ * {@code ops/bench/capture}; prints one JSON object. Not a test: numbers are reported, never asserted.
  */
 public final class CaptureBench {
 
@@ -57,6 +59,7 @@ public final class CaptureBench {
         Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench-capture").toAbsolutePath());
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 200_000;
         int latencySeconds = args.length > 2 ? Integer.parseInt(args[2]) : 30;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         MariaDbServer server = MariaDbServer.builder("bench").baseDir(dir).serverId(1).gtidDomainId(1).build();
         KafkaBroker broker = KafkaBroker.inDir(dir.resolve("kafka"), 0, 0, false);
         try {
@@ -66,11 +69,14 @@ public final class CaptureBench {
                     + " payload VARCHAR(100), written_ms BIGINT)");
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("rows", rows);
+            result.put("rounds", rounds);
+            result.put("load_average_at_start", loadAverage());
             CaptureBench bench = new CaptureBench(server, broker, dir);
-            result.put("single_row_transactions", bench.throughput("single", rows, 1));
-            result.put("transactions_of_1000_rows", bench.throughput("txn", rows, 1000));
+            result.put("single_row_transactions", bench.throughput("single", rows, 1, rounds));
+            result.put("transactions_of_1000_rows", bench.throughput("txn", rows, 1000, rounds));
             result.put("latency_at_2000_rows_per_s", bench.latency(latencySeconds));
             result.put("bench_jvm_rss_mib", rssMib());
+            result.put("load_average_at_end", loadAverage());
             System.out.println(new ObjectMapper().writeValueAsString(result));
         } finally {
             server.stop();
@@ -91,55 +97,113 @@ public final class CaptureBench {
         return new MitosisConfigLoader(Map.<String, String>of()::get).load(file);
     }
 
-    /** The order of the engine runs over one backlog: ABBA, so drift of this machine's load and JIT favours neither. */
-    private static final List<String> RUNS = List.of("mitosis", "bare", "bare", "mitosis");
+    private static final String MITOSIS = "mitosis";
+    private static final String BARE = "bare";
 
-    private Map<String, Object> throughput(String scenario, int rows, int rowsPerTransaction) throws Exception {
+    /** Unscored runs before the rounds, one of each engine: the first runs of a JVM and a backlog are slow. */
+    private static final int WARM_UP_RUNS = 2;
+
+    /**
+     * A warm-up run of each engine, then round r runs both over the same backlog, capture first in even rounds and
+     * bare first in odd ones, so drift of this machine's load favours neither.
+     */
+    private static List<String> runOrder(int rounds) {
+        List<String> runs = new ArrayList<>(List.of(BARE, MITOSIS));
+        for (int r = 0; r < rounds; r++) {
+            runs.addAll(r % 2 == 0 ? List.of(MITOSIS, BARE) : List.of(BARE, MITOSIS));
+        }
+        return runs;
+    }
+
+    private Map<String, Object> throughput(String scenario, int rows, int rowsPerTransaction, int rounds)
+            throws Exception {
+        List<String> runs = runOrder(rounds);
         List<MitosisConfig> configs = new ArrayList<>();
-        for (int i = 0; i < RUNS.size(); i++) {
-            configs.add(config(RUNS.get(i) + "-" + scenario + "-" + i));
+        for (int i = 0; i < runs.size(); i++) {
+            configs.add(config(runs.get(i) + "-" + scenario + "-" + i));
         }
         Server benchServer = configs.get(0).topology().server("bench").orElseThrow();
-        // Every run stores a start offset (a heartbeat), then stops: the rows below are each run's backlog.
-        for (int i = 0; i < RUNS.size(); i++) {
+        // Every run stores a start offset (a heartbeat), then stops: the rows below are each run's backlog, complete
+        // before any run starts.
+        for (int i = 0; i < runs.size(); i++) {
             MitosisConfig config = configs.get(i);
-            try (AutoCloseable engine = start(RUNS.get(i), config, benchServer)) {
+            try (AutoCloseable engine = start(runs.get(i), config, benchServer)) {
                 awaitTrue(() -> CaptureWorker.hasStoredPosition(config, benchServer));
             }
         }
         long writeStart = System.nanoTime();
         write(rows, rowsPerTransaction);
         double writeSeconds = (System.nanoTime() - writeStart) / 1e9;
-        System.err.printf("bench %s: wrote %d rows in %.1f s%n", scenario, rows, writeSeconds);
+        System.err.printf("bench %s: wrote %d rows in %.1f s; load %s%n", scenario, rows, writeSeconds, loadAverage());
 
         Map<String, List<Rate>> rates = new LinkedHashMap<>();
-        for (int i = 0; i < RUNS.size(); i++) {
+        rates.put(MITOSIS, new ArrayList<>());
+        rates.put(BARE, new ArrayList<>());
+        for (int i = 0; i < runs.size(); i++) {
             MitosisConfig config = configs.get(i);
             String topic = new KafkaClients(config.kafka()).topics().changes("bench", "bench", "events");
-            long start = System.nanoTime();
-            try (AutoCloseable engine = start(RUNS.get(i), config, benchServer)) {
-                rates.computeIfAbsent(RUNS.get(i), k -> new ArrayList<>()).add(timeUntil(config, topic, rows, start));
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(config.kafka()).newConsumer("bench",
+                    "bench")) {
+                long start = System.nanoTime();
+                try (AutoCloseable engine = start(runs.get(i), config, benchServer)) {
+                    Rate rate = timeUntil(consumer, topic, rows, start);
+                    if (i >= WARM_UP_RUNS) {
+                        rates.get(runs.get(i)).add(rate);
+                    }
+                    System.err.printf("bench %s %s %s: %.0f events/s (streaming %.0f, first event after %.2f s)"
+                            + "; load %s%n", scenario, i < WARM_UP_RUNS ? "warm-up" : "round " + (i / 2), runs.get(i),
+                            rate.eventsPerSecond(),
+                            rate.streamingEventsPerSecond(), rate.startSeconds(), loadAverage());
+                }
             }
         }
-        double mitosis = mean(rates.get("mitosis"), Rate::eventsPerSecond);
-        double bare = mean(rates.get("bare"), Rate::eventsPerSecond);
+        double mitosis = median(rates.get(MITOSIS), Rate::eventsPerSecond);
+        double bare = median(rates.get(BARE), Rate::eventsPerSecond);
+        double mitosisStreaming = median(rates.get(MITOSIS), Rate::streamingEventsPerSecond);
+        double bareStreaming = median(rates.get(BARE), Rate::streamingEventsPerSecond);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("write_rows_per_s", Math.round(rows / writeSeconds));
+        result.put("run_order", runs.subList(WARM_UP_RUNS, runs.size()));
         result.put("mitosis_events_per_s", Math.round(mitosis));
         result.put("bare_debezium_events_per_s", Math.round(bare));
-        result.put("ratio", Math.round(100.0 * mitosis / bare) / 100.0);
-        result.put("mitosis_runs_events_per_s", rates.get("mitosis").stream()
-                .map(r -> Math.round(r.eventsPerSecond())).toList());
-        result.put("bare_debezium_runs_events_per_s", rates.get("bare").stream()
-                .map(r -> Math.round(r.eventsPerSecond())).toList());
-        result.put("mitosis_start_s", Math.round(mean(rates.get("mitosis"), Rate::startSeconds) * 100) / 100.0);
-        result.put("bare_debezium_start_s", Math.round(mean(rates.get("bare"), Rate::startSeconds) * 100) / 100.0);
+        result.put("ratio", round2(mitosis / bare));
+        result.put("mitosis_runs_events_per_s", rounded(rates.get(MITOSIS), Rate::eventsPerSecond));
+        result.put("bare_debezium_runs_events_per_s", rounded(rates.get(BARE), Rate::eventsPerSecond));
+        result.put("streaming_mitosis_events_per_s", Math.round(mitosisStreaming));
+        result.put("streaming_bare_debezium_events_per_s", Math.round(bareStreaming));
+        result.put("streaming_ratio", round2(mitosisStreaming / bareStreaming));
+        result.put("mitosis_first_event_s", round2(median(rates.get(MITOSIS), Rate::startSeconds)));
+        result.put("bare_debezium_first_event_s", round2(median(rates.get(BARE), Rate::startSeconds)));
+        result.put("load_average", loadAverage());
         System.err.println("bench " + scenario + ": " + result);
         return result;
     }
 
-    private static double mean(List<Rate> rates, java.util.function.ToDoubleFunction<Rate> value) {
-        return rates.stream().mapToDouble(value).average().orElse(Double.NaN);
+    private static double median(List<Rate> rates, ToDoubleFunction<Rate> value) {
+        double[] sorted = rates.stream().mapToDouble(value).sorted().toArray();
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int mid = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+    }
+
+    private static List<Long> rounded(List<Rate> rates, ToDoubleFunction<Rate> value) {
+        return rates.stream().map(r -> Math.round(value.applyAsDouble(r))).toList();
+    }
+
+    private static double round2(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** The 1, 5 and 15 minute load averages of this machine, as {@code /proc/loadavg} has them. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (java.io.IOException e) {
+            return "unknown";
+        }
     }
 
     /** Capture (waiting until it streams) or the bare engine, running until closed. */
@@ -182,41 +246,47 @@ public final class CaptureBench {
     }
 
     /**
-     * Events per second while streaming: from the first event in the topic until it holds {@code rows} records
-     * (engine start, preflight and connect excluded; they are reported apart as {@code start_s}).
+     * Events per second from the engine's start (preflight, connect and schema history recovery included) until the
+     * topic holds all {@code rows} records, each acknowledged by the broker; and apart, from the first record seen.
      */
-    private static Rate timeUntil(MitosisConfig config, String topic, int rows, long start) {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(config.kafka()).newConsumer("bench", "bench")) {
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            long firstAt = -1;
-            long firstCount = 0;
-            long lastReport = System.nanoTime();
-            while (System.nanoTime() < deadline) {
-                var partitions = consumer.partitionsFor(topic, Duration.ofSeconds(5));
-                long count = partitions == null || partitions.isEmpty() ? 0 : consumer.endOffsets(partitions.stream()
-                        .map(p -> new TopicPartition(topic, p.partition())).toList()).values().stream()
-                        .mapToLong(Long::longValue).sum();
-                long now = System.nanoTime();
-                if (count > 0 && firstAt < 0) {
-                    firstAt = now;
-                    firstCount = count;
-                }
-                if (count >= rows) {
-                    double streamSeconds = Math.max(1e-3, (now - firstAt) / 1e9);
-                    return new Rate((count - firstCount) / streamSeconds, (firstAt - start) / 1e9);
-                }
-                if (now - lastReport > 5e9) {
-                    System.err.printf("bench %s: %d of %d%n", topic, count, rows);
-                    lastReport = now;
-                }
-                pause(Duration.ofMillis(50));
+    private static Rate timeUntil(KafkaConsumer<byte[], byte[]> consumer, String topic, int rows, long start) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        List<TopicPartition> partitions = List.of();
+        long firstAt = -1;
+        long firstCount = 0;
+        long lastReport = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            if (partitions.isEmpty()) {
+                var found = consumer.listTopics(Duration.ofSeconds(5)).get(topic);
+                partitions = found == null ? List.of()
+                        : found.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
             }
+            long count = partitions.isEmpty() ? 0 : consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue).sum();
+            long now = System.nanoTime();
+            if (count > 0 && firstAt < 0) {
+                firstAt = now;
+                firstCount = count;
+            }
+            if (count >= rows) {
+                double seconds = (now - start) / 1e9;
+                double streamSeconds = Math.max(1e-3, (now - firstAt) / 1e9);
+                return new Rate(count / seconds, (count - firstCount) / streamSeconds, (firstAt - start) / 1e9);
+            }
+            if (now - lastReport > 5e9) {
+                System.err.printf("bench %s: %d of %d%n", topic, count, rows);
+                lastReport = now;
+            }
+            pause(Duration.ofMillis(20));
         }
         throw new IllegalStateException(topic + " did not reach " + rows + " records within " + WAIT);
     }
 
-    /** A streaming rate and how long the engine took to its first event. */
-    private record Rate(double eventsPerSecond, double startSeconds) {
+    /**
+     * An engine's rate over the backlog from its start, its rate from the first record seen, and how long it took to
+     * that first record.
+     */
+    private record Rate(double eventsPerSecond, double streamingEventsPerSecond, double startSeconds) {
     }
 
     /** Capture running, rows written at 2,000/s for {@code seconds}: commit → consumer latency percentiles. */
@@ -227,6 +297,7 @@ public final class CaptureBench {
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         int rows = 2000 * seconds;
         long firstId = nextId;
+        long rssWithCapture;
         try (CaptureWorker worker = worker(config, benchServer);
              KafkaConsumer<byte[], byte[]> consumer = new KafkaClients(config.kafka()).newConsumer("lat", "lat")) {
             consumer.subscribe(List.of(topic));
@@ -263,6 +334,7 @@ public final class CaptureBench {
             }
             reader.join(WAIT.toMillis());
             reader.interrupt();
+            rssWithCapture = rssMib();
         }
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
@@ -272,6 +344,7 @@ public final class CaptureBench {
         result.put("p50_ms", percentile(sorted, 0.50));
         result.put("p99_ms", percentile(sorted, 0.99));
         result.put("max_ms", sorted.isEmpty() ? -1 : sorted.get(sorted.size() - 1));
+        result.put("bench_jvm_rss_mib_with_capture_running", rssWithCapture);
         System.err.println("bench latency: " + result);
         return result;
     }
