@@ -33,11 +33,11 @@ import java.util.function.Consumer;
  * kill at any instant replays (duplicates) but never loses.
  * <p>
  * The engine's thread only sends: it hands each sent batch to a marker thread and goes on to poll and convert the
- * next one, up to {@value #IN_FLIGHT_BATCHES} batches ahead. The marker waits for each batch's acknowledgements, in
- * the order they were sent, and only then marks its records; the engine stores (flushes) what is marked at the end of
- * its next batch or idle poll, and when it stops. A record the broker refused stops all marking for good — nothing
- * after it is ever marked — and fails the engine (at its next batch, and at once through {@code onFailure} when
- * idle), which restarts from the stored offset.
+ * next one, up to {@value #IN_FLIGHT_BATCHES} batches ahead of the one the marker awaits. The marker waits for each
+ * batch's acknowledgements, in the order they were sent, and only then marks its records; the engine stores
+ * (flushes) what is marked at the end of its next batch or idle poll, and when it stops. A record the broker
+ * refused stops all marking for good — nothing after it is ever marked — and fails the engine (at its next batch,
+ * and at once through {@code onFailure} when idle), which restarts from the stored offset.
  */
 public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>>,
         AutoCloseable {
@@ -53,8 +53,9 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     /** The key of the completed GTID set in the MariaDB connector's source offset. */
     static final String GTID_SET_KEY = "gtids";
     /**
-     * Sent batches not yet marked, at most: enough to keep the producer busy while the engine converts the next ones;
-     * the producer's buffer bounds their bytes.
+     * Sent batches waiting for the marker, at most (plus the one it awaits): enough to keep the producer busy while
+     * the engine converts the next ones under a loaded broker (2 measured slower). Each holds its converted records
+     * until marked, so memory is up to 5 × {@code max.batch.size} events.
      */
     static final int IN_FLIGHT_BATCHES = 4;
     /** Longer than the producer's delivery timeout (120 s), which fails an unacknowledged send before this. */
