@@ -61,11 +61,11 @@ public final class PurgeBench {
     private static final List<String> MEDIAN_FIELDS = List.of("seconds", "rows_per_s", "select_p50_ms",
             "select_p99_ms", "update_p50_ms", "update_p99_ms", "partner_max_lag_ms", "chunks", "chunk_s", "load1");
     /**
-     * mitosis with every throttle off: no rows/s cap, lag limits out of reach; chunks keep their default sizing
-     * (purge.chunk.target.ms, purge.chunk.max.rows), as an operator who lifts the cap and the limits runs it.
+     * mitosis with every throttle off: no rows/s cap, lag limits out of reach, chunks of 500 ms up to 20,000 rows.
+     * The default 50 ms target shrinks chunks on a loaded machine until commit and checkpoint are half of each.
      */
     static final PurgeSettings UNTHROTTLED_SETTINGS = PurgeSettings.defaults().withMaxRowsPerSecond(0)
-            .withReplicaLagMs(3_600_000, 86_400_000);
+            .withReplicaLagMs(3_600_000, 86_400_000).withChunks(500, 2_000, 20_000);
 
     private final MariaDbServer a;
     private final MariaDbServer partner;
