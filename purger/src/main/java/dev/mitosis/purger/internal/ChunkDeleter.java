@@ -4,18 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Deletes one chunk of one table in its own short transaction: the next keys of the purged residue after the
- * checkpoint, the DELETE of that key range (residue predicate inside), and the new checkpoint, committed together.
- * A kill at any instant leaves either the whole chunk with its checkpoint, or neither.
+ * Deletes one chunk of one table in its own short transaction: the next rows of the purged residue after the
+ * checkpoint, deleted by one statement that returns their keys (residue predicate inside), and the new checkpoint
+ * at the last of them, committed together. A kill at any instant leaves either the whole chunk with its checkpoint,
+ * or neither.
  */
 public final class ChunkDeleter {
 
     /** What one chunk did. */
-    public record Chunk(Checkpoint after, long deleted, int keysSeen) {
+    public record Chunk(Checkpoint after, int deleted) {
     }
 
     private final SeekSql sql;
@@ -45,40 +45,27 @@ public final class ChunkDeleter {
      */
     public Chunk next(Connection c, Checkpoint at, int limit) throws SQLException {
         try {
-            List<List<Object>> keys = nextKeys(c, at.lastKey(), limit);
-            if (keys.isEmpty()) {
-                Checkpoint done = new Checkpoint(at.lastKey(), at.rowsDeleted(), at.chunks(), true);
-                checkpoints.save(c, done);
-                c.commit();
-                return new Chunk(done, 0, 0);
+            List<Object> last = null;
+            int deleted = 0;
+            try (PreparedStatement ps = c.prepareStatement(sql.deleteNext(at.lastKey() != null))) {
+                sql.bindDeleteNext(ps, at.lastKey(), limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        deleted++;
+                        last = key.read(rs);
+                    }
+                }
             }
-            List<Object> upTo = keys.get(keys.size() - 1);
-            long deleted;
-            try (PreparedStatement ps = c.prepareStatement(sql.delete(at.lastKey() != null))) {
-                sql.bindDelete(ps, at.lastKey(), upTo);
-                deleted = ps.executeUpdate();
-            }
-            Checkpoint after = new Checkpoint(upTo, at.rowsDeleted() + deleted, at.chunks() + 1, false);
+            Checkpoint after = deleted == 0
+                    ? new Checkpoint(at.lastKey(), at.rowsDeleted(), at.chunks(), true)
+                    : new Checkpoint(last, at.rowsDeleted() + deleted, at.chunks() + 1, false);
             checkpoints.save(c, after);
             c.commit();
-            return new Chunk(after, deleted, keys.size());
+            return new Chunk(after, deleted);
         } catch (SQLException | RuntimeException e) {
             rollbackQuietly(c);
             throw e;
         }
-    }
-
-    private List<List<Object>> nextKeys(Connection c, List<Object> after, int limit) throws SQLException {
-        List<List<Object>> keys = new ArrayList<>(Math.min(limit, 10_000));
-        try (PreparedStatement ps = c.prepareStatement(sql.selectNextKeys(after != null))) {
-            sql.bindSelect(ps, after, limit);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    keys.add(key.read(rs));
-                }
-            }
-        }
-        return keys;
     }
 
     private static void rollbackQuietly(Connection c) {

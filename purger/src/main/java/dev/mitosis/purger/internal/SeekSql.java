@@ -9,11 +9,13 @@ import java.util.List;
 import java.util.StringJoiner;
 
 /**
- * The statements of one chunk on one table: find the next keys of the purged residue after a key, and delete the
- * residue in the key range those keys span. Composite keys compare lexicographically, written out as
- * {@code c1 > ? OR (c1 = ? AND c2 > ?) ...} so the range optimizer uses the primary key.
+ * The statement of one chunk on one table: delete the next purgeable rows after a key, in key order, and return
+ * their keys, {@code DELETE ... WHERE pk > ? AND residue ORDER BY pk LIMIT ? RETURNING pk}. One statement finds and
+ * deletes the chunk: no separate seek reads the range first. Composite keys compare lexicographically, written out
+ * as {@code c1 > ? OR (c1 = ? AND c2 > ?) ...} so the range optimizer uses the primary key, whose order the
+ * {@code ORDER BY} asks for.
  *
- * <p>The residue predicate is inside the DELETE itself: a wrong range can at worst delete nothing owned. Every
+ * <p>The residue predicate is inside the DELETE itself: a wrong lower bound can at worst delete nothing owned. Every
  * DELETE carries a tag comment, {@code mitosis-purge shard=S table=db.t}, which the server copies
  * into the binlog's annotate event of the transaction, so stream consumers can tell purge deletes from
  * application deletes.
@@ -45,38 +47,25 @@ public final class SeekSql {
                 + " */";
     }
 
-    /** {@code SELECT pk FROM t WHERE pk > after AND residue ORDER BY pk LIMIT ?}; {@code after} null = from the start. */
-    public String selectNextKeys(boolean hasLowerBound) {
+    /**
+     * {@code DELETE tag FROM t WHERE pk > after AND residue ORDER BY pk LIMIT ? RETURNING pk}; without a lower
+     * bound, from the start. The server deletes in key order, so the last key returned is the chunk's end.
+     */
+    public String deleteNext(boolean hasLowerBound) {
         String columns = columnList();
-        return "SELECT " + columns + " FROM " + table + " FORCE INDEX (PRIMARY) WHERE "
+        return "DELETE " + tag + " FROM " + table + " WHERE "
                 + (hasLowerBound ? "(" + after() + ") AND " : "") + "(" + residue.sql() + ") ORDER BY " + columns
-                + " LIMIT ?";
+                + " LIMIT ? RETURNING " + columns;
     }
 
-    /** Binds {@link #selectNextKeys}. */
-    public void bindSelect(PreparedStatement ps, List<Object> after, int limit) throws SQLException {
+    /** Binds {@link #deleteNext}. */
+    public void bindDeleteNext(PreparedStatement ps, List<Object> after, int limit) throws SQLException {
         int index = 1;
         if (after != null) {
-            index = bindAfter(ps, index, after);
+            index = bindLexicographic(ps, index, after);
         }
         index = residue.bind(ps, index);
         ps.setInt(index, limit);
-    }
-
-    /** {@code DELETE tag FROM t WHERE pk > after AND pk <= upTo AND residue}. */
-    public String delete(boolean hasLowerBound) {
-        return "DELETE " + tag + " FROM " + table + " WHERE "
-                + (hasLowerBound ? "(" + after() + ") AND " : "") + "(" + upTo() + ") AND (" + residue.sql() + ")";
-    }
-
-    /** Binds {@link #delete}. */
-    public void bindDelete(PreparedStatement ps, List<Object> after, List<Object> upTo) throws SQLException {
-        int index = 1;
-        if (after != null) {
-            index = bindAfter(ps, index, after);
-        }
-        index = bindUpTo(ps, index, upTo);
-        residue.bind(ps, index);
     }
 
     private String columnList() {
@@ -87,22 +76,9 @@ public final class SeekSql {
 
     /** Strictly after: {@code c1 > ? OR (c1 = ? AND c2 > ?) OR ...}. */
     private String after() {
-        return lexicographic(">", false);
-    }
-
-    /** At or before: {@code c1 < ? OR (c1 = ? AND c2 < ?) OR ... OR (c1 = ? AND ... AND ck = ?)}. */
-    private String upTo() {
-        return lexicographic("<", true);
-    }
-
-    private String lexicographic(String operator, boolean inclusive) {
         StringJoiner or = new StringJoiner(" OR ");
-        int n = key.size();
-        for (int last = 0; last < n; last++) {
-            or.add("(" + prefixEquals(last) + SqlIdentifiers.quote(key.columns().get(last)) + " " + operator + " ?)");
-        }
-        if (inclusive) {
-            or.add("(" + prefixEquals(n - 1) + SqlIdentifiers.quote(key.columns().get(n - 1)) + " = ?)");
+        for (int last = 0; last < key.size(); last++) {
+            or.add("(" + prefixEquals(last) + SqlIdentifiers.quote(key.columns().get(last)) + " > ?)");
         }
         return or.toString();
     }
@@ -115,24 +91,9 @@ public final class SeekSql {
         return sb.toString();
     }
 
-    private int bindAfter(PreparedStatement ps, int index, List<Object> after) throws SQLException {
-        return bindLexicographic(ps, index, after, false);
-    }
-
-    private int bindUpTo(PreparedStatement ps, int index, List<Object> upTo) throws SQLException {
-        return bindLexicographic(ps, index, upTo, true);
-    }
-
-    private int bindLexicographic(PreparedStatement ps, int index, List<Object> value, boolean inclusive)
-            throws SQLException {
-        int n = key.size();
-        for (int last = 0; last < n; last++) {
+    private int bindLexicographic(PreparedStatement ps, int index, List<Object> value) throws SQLException {
+        for (int last = 0; last < key.size(); last++) {
             for (int i = 0; i <= last; i++) {
-                key.bind(ps, index++, i, value);
-            }
-        }
-        if (inclusive) {
-            for (int i = 0; i < n; i++) {
                 key.bind(ps, index++, i, value);
             }
         }

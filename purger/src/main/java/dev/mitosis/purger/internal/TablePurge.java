@@ -119,12 +119,12 @@ public final class TablePurge {
                     }
                 }
                 long elapsed = clock.millis() - startMs;
-                sizer.observe(chunk.keysSeen(), elapsed);
+                sizer.observe(chunk.deleted(), elapsed);
                 pacer.record(startMs, chunk.deleted());
                 at = chunk.after();
                 deleted += chunk.deleted();
                 long total = totals.add(chunk.deleted());
-                if (chunk.keysSeen() > 0) {
+                if (chunk.deleted() > 0) {
                     listener.chunk(new PurgeProgress(plan.qualifiedName(), at.rowsDeleted(), total,
                             totals.estimatedRows(), totals.rowsPerSecond(), chunk.deleted(), elapsed,
                             throttle.decision()));

@@ -11,22 +11,21 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The chunk statements: residue predicate inside every DELETE, lexicographic seek on composite keys, the tag. */
+/** The chunk statement: residue predicate inside every DELETE, lexicographic seek on composite keys, the tag. */
 class SeekSqlTest {
 
     private final SqlFragment residue = new ResiduePredicates(new ShardMap(2)).purgeableOn("uid", 0, ServerRole.A);
 
     @Test
-    void singleColumnDeleteHasRangeAndResiduePredicateAndTag() {
+    void singleColumnDeleteHasLowerBoundResiduePredicateKeyOrderAndTag() {
         SeekSql sql = new SeekSql("app", "accounts", new PrimaryKey(List.of("id"), List.of(KeyKind.INTEGER)),
                 residue, 0);
 
-        assertThat(sql.delete(true)).isEqualTo("DELETE /* mitosis-purge shard=0 table=app.accounts */ FROM"
-                + " `app`.`accounts` WHERE ((`id` > ?)) AND ((`id` < ?) OR (`id` = ?)) AND"
-                + " (MOD(MOD(`uid`, ?) + ?, ?) = ?)");
-        assertThat(sql.delete(false)).doesNotContain("`id` > ?").contains("MOD(MOD(`uid`");
-        assertThat(sql.selectNextKeys(true)).isEqualTo("SELECT `id` FROM `app`.`accounts` FORCE INDEX (PRIMARY)"
-                + " WHERE ((`id` > ?)) AND (MOD(MOD(`uid`, ?) + ?, ?) = ?) ORDER BY `id` LIMIT ?");
+        assertThat(sql.deleteNext(true)).isEqualTo("DELETE /* mitosis-purge shard=0 table=app.accounts */ FROM"
+                + " `app`.`accounts` WHERE ((`id` > ?)) AND (MOD(MOD(`uid`, ?) + ?, ?) = ?) ORDER BY `id` LIMIT ?"
+                + " RETURNING `id`");
+        assertThat(sql.deleteNext(false)).isEqualTo("DELETE /* mitosis-purge shard=0 table=app.accounts */ FROM"
+                + " `app`.`accounts` WHERE (MOD(MOD(`uid`, ?) + ?, ?) = ?) ORDER BY `id` LIMIT ? RETURNING `id`");
     }
 
     @Test
@@ -34,18 +33,19 @@ class SeekSqlTest {
         SeekSql sql = new SeekSql("app", "events", new PrimaryKey(List.of("uid", "seq"),
                 List.of(KeyKind.INTEGER, KeyKind.INTEGER)), residue, 2);
 
-        assertThat(sql.delete(true)).contains("((`uid` > ?) OR (`uid` = ? AND `seq` > ?))")
-                .contains("((`uid` < ?) OR (`uid` = ? AND `seq` < ?) OR (`uid` = ? AND `seq` = ?))")
+        assertThat(sql.deleteNext(true)).contains("((`uid` > ?) OR (`uid` = ? AND `seq` > ?))")
+                .contains("ORDER BY `uid`, `seq` LIMIT ? RETURNING `uid`, `seq`")
+                .contains("AND (MOD(MOD(`uid`")
                 .startsWith("DELETE /* mitosis-purge shard=2 table=app.events */");
-        long placeholders = sql.delete(true).chars().filter(c -> c == '?').count();
-        assertThat(placeholders).isEqualTo(3 + 5 + 4);
+        long placeholders = sql.deleteNext(true).chars().filter(c -> c == '?').count();
+        assertThat(placeholders).isEqualTo(3 + 4 + 1);
     }
 
     @Test
     void tagCannotCloseItsCommentOrAddPlaceholders() {
         assertThat(SeekSql.tag(1, "app.we*/ird?")).isEqualTo("/* mitosis-purge shard=1 table=app.we__ird_ */");
         SeekSql sql = new SeekSql("app", "odd`name", new PrimaryKey(List.of("k"), List.of(KeyKind.TEXT)), residue, 1);
-        assertThat(sql.delete(false)).contains("`app`.`odd``name`");
+        assertThat(sql.deleteNext(false)).contains("`app`.`odd``name`");
     }
 
     @Test
