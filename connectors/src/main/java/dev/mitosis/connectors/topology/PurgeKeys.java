@@ -50,7 +50,8 @@ public final class PurgeKeys {
                                 + "Changeable while running (pause file, --max-rows-per-second).")
                 .define(MAX_REPLICA_LAG_MS, Type.LONG, 1000L, Range.between(100, 3_600_000), Importance.HIGH,
                         "The purge pauses while any server replicating from the purged one lags more than this, "
-                                + "measured by the purger's heartbeat row (written every 100 ms).")
+                                + "measured by the purger's heartbeat row (written every 100 ms); once paused for lag it "
+                                + "resumes below half of this, so the chunks in flight do not hold lag at the limit.")
                 .define(ABORT_REPLICA_LAG_MS, Type.LONG, 60_000L, Range.between(100, 86_400_000), Importance.MEDIUM,
                         "The purge stops (exit 1, after its last checkpoint) when a replica lags more than this. "
                                 + "Must be above purge.max.replica.lag.ms.")

@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -30,6 +32,8 @@ public final class ThrottleObserver {
     static final long DECISION_STALE_MS = 2_000;
 
     private final PurgeSettings settings;
+    /** Replicas paused for lag and not yet back below {@link #resumeLagMs()}. */
+    private final Set<String> lagging = ConcurrentHashMap.newKeySet();
     private final List<LagProbe> replicas;
     private final LoadProbe load;
     private final LongSupplier heartbeatAgeMs;
@@ -139,12 +143,26 @@ public final class ThrottleObserver {
                     aborts.add("replica " + replica.name() + " lag " + lag.getAsLong() + " ms > "
                             + settings.abortReplicaLagMs() + " ms");
                 } else if (lag.getAsLong() > settings.pauseReplicaLagMs()) {
+                    lagging.add(replica.name());
                     pauses.add("replica " + replica.name() + " lag " + lag.getAsLong() + " ms > "
                             + settings.pauseReplicaLagMs() + " ms");
+                } else if (lagging.contains(replica.name()) && lag.getAsLong() > resumeLagMs()) {
+                    pauses.add("replica " + replica.name() + " lag " + lag.getAsLong() + " ms: paused over "
+                            + settings.pauseReplicaLagMs() + " ms, resumes below " + resumeLagMs() + " ms");
+                } else {
+                    lagging.remove(replica.name());
                 }
             } catch (SQLException e) {
                 pauses.add("replica " + replica.name() + " lag unknown: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * A replica paused for lag resumes only below half the pause threshold: the chunks in flight when lag crosses
+     * the threshold push it further, and resuming just under it would keep it at the limit.
+     */
+    private long resumeLagMs() {
+        return settings.pauseReplicaLagMs() / 2;
     }
 }

@@ -129,6 +129,20 @@ class ThrottleObserverTest {
     }
 
     @Test
+    void aReplicaPausedForLagResumesOnlyBelowHalfThePauseThreshold() {
+        ThrottleObserver observer = observer(Optional.empty());
+        lag.set(600);
+        assertThat(observer.sample().reason()).isEqualTo("replica p0-b lag 600 ms > 500 ms");
+        lag.set(400);
+        assertThat(observer.sample()).isEqualTo(
+                ThrottleDecision.pause("replica p0-b lag 400 ms: paused over 500 ms, resumes below 250 ms"));
+        lag.set(249);
+        assertThat(observer.sample()).isEqualTo(ThrottleDecision.go());
+        lag.set(400);
+        assertThat(observer.sample()).as("running, it pauses again only over the threshold").isEqualTo(ThrottleDecision.go());
+    }
+
+    @Test
     void aDecisionNotRefreshedForTwoSecondsIsNotTrusted() {
         ThrottleObserver observer = observer(Optional.empty());
         assertThat(observer.sample()).isEqualTo(ThrottleDecision.go());
