@@ -51,6 +51,8 @@ public final class VerifyBench {
               token VARBINARY(32) NULL, avatar BLOB NULL, prefs JSON NULL, UNIQUE KEY uk_uid (uid)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
 
+    private static final String PASSWORD = "bench-verify";
+
     private VerifyBench() {
     }
 
@@ -61,7 +63,8 @@ public final class VerifyBench {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("rows", rows);
         MariaDbServer.Builder[] b = DualMasterPair.builders(dir, "bench", 0);
-        try (DualMasterPair pair = DualMasterPair.start(b[0], b[1])) {
+        // One password for both: the freshness run's config names one set of credentials for the pair.
+        try (DualMasterPair pair = DualMasterPair.start(b[0].adminPassword(PASSWORD), b[1].adminPassword(PASSWORD))) {
             long start = System.nanoTime();
             load(pair.a(), rows);
             if (!pair.awaitInSync(Duration.ofMinutes(20))) {
@@ -80,6 +83,7 @@ public final class VerifyBench {
 
             result.put("pt_table_checksum", ptTableChecksum(pair.a()));
             result.put("digest_sql_both_s", digestVariants(pair));
+            System.err.println("bench so far: " + new ObjectMapper().writeValueAsString(result));
             Map<String, Object> verify = run(pair, 0);
             Map<String, Object> underLoad = run(pair, writesPerSecond);
             result.put("verify", verify);
@@ -92,6 +96,7 @@ public final class VerifyBench {
                 ratios.put("verify_under_load_over_pt_table_checksum", ratio(underLoad.get("seconds"), pt));
             }
             result.put("ratios", ratios);
+            System.err.println("bench so far: " + new ObjectMapper().writeValueAsString(result));
             result.put("continuous_freshness", FreshnessBench.measure(pair, dir, 5, writesPerSecond, 3));
         }
         System.out.println(new ObjectMapper().writeValueAsString(result));
