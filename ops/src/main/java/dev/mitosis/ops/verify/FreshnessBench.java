@@ -75,14 +75,20 @@ final class FreshnessBench {
                         awaitTrue(() -> verdicts.stream().anyMatch(v -> v.verdict() == Verdict.PASS));
                         out.put("first_pass_s", VerifyBench.seconds(start));
                         List<Double> fresh = new ArrayList<>();
+                        List<Double> captured = new ArrayList<>();
                         for (int round = 0; round < rounds; round++) {
-                            fresh.add(round(pair, verdicts, writesPerSecond, seconds));
-                            System.err.printf("freshness round %d: %.2f s%n", round + 1, fresh.get(round));
+                            double[] r = round(pair, capture, verdicts, writesPerSecond, seconds);
+                            fresh.add(r[0]);
+                            captured.add(r[1]);
+                            System.err.printf("freshness round %d: PASS %.2f s, capture status covering %.2f s after"
+                                    + " the last write%n", round + 1, r[0], r[1]);
                         }
                         List<Double> sorted = fresh.stream().sorted().toList();
                         out.put("rounds_s", fresh);
                         out.put("p50_s", sorted.get(sorted.size() / 2));
                         out.put("max_s", sorted.get(sorted.size() - 1));
+                        // The share of capture: a refresh cannot hold for a position before capture's status covers it.
+                        out.put("capture_status_covering_s", captured);
                         out.put("verdicts_not_pass", verdicts.stream().filter(v -> v.verdict() != Verdict.PASS)
                                 .map(v -> v.verdict() + " " + v.reasons()).distinct().toList());
                     } finally {
@@ -94,9 +100,12 @@ final class FreshnessBench {
         return out;
     }
 
-    /** Writes for {@code seconds}, stops, and returns seconds from the last write to a PASS covering it. */
-    private static double round(DualMasterPair pair, List<PairReport> verdicts, int writesPerSecond, int seconds)
-            throws Exception {
+    /**
+     * Writes for {@code seconds}, stops, and returns seconds from the last write to a PASS covering it, and to both
+     * capture statuses covering it.
+     */
+    private static double[] round(DualMasterPair pair, CaptureWorker capture, List<PairReport> verdicts,
+                                  int writesPerSecond, int seconds) throws Exception {
         AtomicBoolean running = new AtomicBoolean(true);
         AtomicLong lastWrite = new AtomicLong();
         List<Thread> writers = List.of(writer(pair.a(), 0, writesPerSecond / 2, running, lastWrite),
@@ -109,9 +118,18 @@ final class FreshnessBench {
         long stopped = lastWrite.get();
         GtidPosition finalA = GtidPosition.parse(pair.a().gtidBinlogPos());
         GtidPosition finalA0 = GtidPosition.parse(pair.a0().gtidBinlogPos());
-        awaitTrue(() -> verdicts.stream().anyMatch(v -> v.verdict() == Verdict.PASS
-                && GtidPosition.parse(v.gtidA()).covers(finalA) && GtidPosition.parse(v.gtidA0()).covers(finalA0)));
-        return Math.round((System.nanoTime() - stopped) / 1e7) / 100.0;
+        AtomicLong captured = new AtomicLong();
+        awaitTrue(() -> {
+            if (captured.get() == 0 && capture.statuses().size() == 2 && capture.statuses().stream()
+                    .allMatch(st -> st.covers(st.server().equals(pair.a().name()) ? finalA : finalA0))) {
+                captured.set(System.nanoTime());
+            }
+            return verdicts.stream().anyMatch(v -> v.verdict() == Verdict.PASS
+                    && GtidPosition.parse(v.gtidA()).covers(finalA) && GtidPosition.parse(v.gtidA0()).covers(finalA0));
+        });
+        long now = System.nanoTime();
+        return new double[] {Math.round((now - stopped) / 1e7) / 100.0,
+                Math.round(((captured.get() == 0 ? now : captured.get()) - stopped) / 1e7) / 100.0};
     }
 
     /** Updates paced to {@code perSecond} through one master, on the ids of its parity; the last commit's time. */
