@@ -51,6 +51,8 @@ public final class VerifyBench {
               token VARBINARY(32) NULL, avatar BLOB NULL, prefs JSON NULL, UNIQUE KEY uk_uid (uid)
             ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4""";
 
+    private static final String PASSWORD = "bench-verify";
+
     private VerifyBench() {
     }
 
@@ -61,7 +63,8 @@ public final class VerifyBench {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("rows", rows);
         MariaDbServer.Builder[] b = DualMasterPair.builders(dir, "bench", 0);
-        try (DualMasterPair pair = DualMasterPair.start(b[0], b[1])) {
+        // One password for both: the freshness run's config names one set of credentials for the pair.
+        try (DualMasterPair pair = DualMasterPair.start(b[0].adminPassword(PASSWORD), b[1].adminPassword(PASSWORD))) {
             long start = System.nanoTime();
             load(pair.a(), rows);
             if (!pair.awaitInSync(Duration.ofMinutes(20))) {
@@ -80,15 +83,30 @@ public final class VerifyBench {
 
             result.put("pt_table_checksum", ptTableChecksum(pair.a()));
             result.put("digest_sql_both_s", digestVariants(pair));
-            result.put("verify", run(pair, 0));
-            result.put("verify_under_load", run(pair, writesPerSecond));
+            System.err.println("bench so far: " + new ObjectMapper().writeValueAsString(result));
+            Map<String, Object> verify = run(pair, 0);
+            Map<String, Object> underLoad = run(pair, writesPerSecond);
+            result.put("verify", verify);
+            result.put("verify_under_load", underLoad);
+            Map<String, Double> ratios = new LinkedHashMap<>();
+            ratios.put("verify_over_checksum_table_both", ratio(verify.get("seconds"), result.get("checksum_table_both_s")));
+            Object pt = ((Map<?, ?>) result.get("pt_table_checksum")).get("seconds");
+            if (pt != null) {
+                ratios.put("verify_over_pt_table_checksum", ratio(verify.get("seconds"), pt));
+                ratios.put("verify_under_load_over_pt_table_checksum", ratio(underLoad.get("seconds"), pt));
+            }
+            result.put("ratios", ratios);
+            System.err.println("bench so far: " + new ObjectMapper().writeValueAsString(result));
+            result.put("continuous_freshness", FreshnessBench.measure(pair, dir, 5, writesPerSecond, 3));
         }
         System.out.println(new ObjectMapper().writeValueAsString(result));
     }
 
     /**
      * The whole table's digest in one statement on both servers at once, per row encoding, best of two interleaved
-     * rounds: what the chunk query costs apart from chunking, and against the variants the issue measured.
+     * rounds: what the chunk query costs apart from chunking, and against the variants the issue measured. The
+     * {@code ordered_*} variants hash the rows' text concatenated in scan order once (the first read of a chunk);
+     * {@code key_seek_100k} is what a boundary seek of 100k keys costs.
      */
     private static Map<String, Double> digestVariants(DualMasterPair pair) throws Exception {
         List<String> columns;
@@ -111,18 +129,48 @@ public final class VerifyBench {
                     + " AS UNSIGNED)) FROM app.accounts");
             variants.put("concat_ws_only", "SELECT COUNT(*), SUM(LENGTH(CONCAT_WS(',', " + String.join(", ",
                     columns.stream().map(SqlIdentifiers::quote).toList()) + "))) FROM app.accounts");
+            String quoted = RowEncoding.quotedRowText(shape.columns());
+            String big = "SET SESSION group_concat_max_len = 268435456";
+            variants.put("quoted_row_text_only", "SELECT COUNT(*), SUM(LENGTH(" + quoted + ")) FROM app.accounts");
+            variants.put("quoted_sha1", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(@h := SHA1(" + quoted
+                    + "), 1, 16), 16, 10) AS UNSIGNED)), BIT_XOR(CAST(CONV(SUBSTRING(@h, 17, 16), 16, 10) AS UNSIGNED))"
+                    + " FROM app.accounts");
+            // Ordered digests over ranges of 100k key values, as chunks read them: one GROUP_CONCAT of the whole table
+            // would hold all its rows' text at once (250 MB at 1M rows).
+            long maxId = Long.parseLong(pair.a().queryString("SELECT MAX(id) FROM app.accounts"));
+            variants.put("ordered_md5_row_text", ranged(big, "SELECT COUNT(*), MD5(GROUP_CONCAT(" + rowText
+                    + " SEPARATOR '\\n')) FROM app.accounts", maxId));
+            variants.put("ordered_md5_quoted", ranged(big, "SELECT COUNT(*), MD5(GROUP_CONCAT(" + quoted
+                    + " SEPARATOR '\\n')) FROM app.accounts", maxId));
+            variants.put("ordered_sha1_quoted", ranged(big, "SELECT COUNT(*), SHA1(GROUP_CONCAT(" + quoted
+                    + " SEPARATOR '\\n')) FROM app.accounts", maxId));
+            variants.put("ordered_md5_quoted_order_by", ranged(big, "SELECT COUNT(*), MD5(GROUP_CONCAT(" + quoted
+                    + " ORDER BY id SEPARATOR '\\n')) FROM app.accounts", maxId));
+            variants.put("key_seek_100k", "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM app.accounts ORDER BY id"
+                    + " LIMIT 100000) k");
             Map<String, Double> best = new LinkedHashMap<>();
             for (int round = 0; round < 2; round++) {
                 for (Map.Entry<String, String> v : variants.entrySet()) {
                     long start = System.nanoTime();
-                    CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> pair.a().execute(v.getValue()));
-                    CompletableFuture<Void> onA0 = CompletableFuture.runAsync(() -> pair.a0().execute(v.getValue()));
+                    String[] sql = v.getValue().split(";");
+                    CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> pair.a().execute(sql));
+                    CompletableFuture<Void> onA0 = CompletableFuture.runAsync(() -> pair.a0().execute(sql));
                     CompletableFuture.allOf(onA, onA0).join();
                     best.merge(v.getKey(), seconds(start), Math::min);
                 }
             }
             return best;
         }
+    }
+
+    /** {@code first}, then {@code select} over consecutive ranges of 100k ids up to {@code maxId}, as one script. */
+    private static String ranged(String first, String select, long maxId) {
+        StringBuilder script = new StringBuilder(first);
+        for (long low = 0; low <= maxId; low += 100_000) {
+            script.append(';').append(select).append(" WHERE id > ").append(low).append(" AND id <= ")
+                    .append(low + 100_000);
+        }
+        return script.toString();
     }
 
     /**
@@ -229,7 +277,11 @@ public final class VerifyBench {
                 new Credentials(MariaDbServer.ADMIN_USER, new Password(s.adminPassword()), new PasswordSource.Env("UNUSED")));
     }
 
-    private static double seconds(long startNanos) {
+    private static double ratio(Object numerator, Object denominator) {
+        return Math.round(100 * ((Number) numerator).doubleValue() / ((Number) denominator).doubleValue()) / 100.0;
+    }
+
+    static double seconds(long startNanos) {
         return Math.round((System.nanoTime() - startNanos) / 1e7) / 100.0;
     }
 }

@@ -9,7 +9,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Compares one chunk on both servers and re-checks a difference under live writes: before each re-read, each
+ * Compares one chunk on both servers and re-checks a difference under live writes. The first read is the ordered
+ * digest (cheapest; equal means SAME); a difference is read again as the per-row digest, whose XOR delta the
+ * re-checks need. Before each re-read, each
  * server waits until it applied the transactions the other had written at the time of the last read (its own
  * GTID domain only). A difference whose XOR delta stays the same across two re-reads is stable, i.e. real; one
  * that keeps changing past {@code recheck.max.attempts} is hot; one a server could not catch up on is unverified.
@@ -58,6 +60,11 @@ public final class ChunkComparer {
     /** Compares {@code range} of {@code shape}, re-checking as needed. */
     public Result compare(TableShape shape, KeyRange range) throws SQLException {
         boolean useStream = stream.usableFor(shape);
+        BothServers.Both<Optional<ChunkDigest>> quick = servers.run(s -> s.orderedChecksum(shape, range));
+        if (quick.a().isPresent() && quick.a0().isPresent() && quick.a().get().sameRows(quick.a0().get())) {
+            return new Result(Outcome.SAME, quick.a().get(), quick.a0().get(), 0, "");
+        }
+        // Differs (or a digest was cut short): the per-row digest, whose delta tells a stable difference, decides.
         BothServers.Both<Read> read = servers.run(s -> Read.of(s, shape, range, useStream));
         if (read.a().digest().sameRows(read.a0().digest())) {
             return new Result(Outcome.SAME, read.a().digest(), read.a0().digest(), 0, "");

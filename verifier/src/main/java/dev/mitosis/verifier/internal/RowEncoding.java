@@ -47,6 +47,25 @@ public final class RowEncoding {
         return sql.append(")").toString();
     }
 
+    /**
+     * The row text of the chunk digest, cheaper to build than {@link #rowText}: a string or binary value is
+     * {@code QUOTE}d (its stored bytes between single quotes, with backslash, quote, NUL and Ctrl-Z escaped), so it
+     * ends where its closing quote is and cannot be read two ways across column boundaries; a NULL string is the bare
+     * word {@code NULL}, which no quoted value equals. Other columns as in {@link #rowText}.
+     */
+    public static String quotedRowText(List<Column> columns) {
+        StringBuilder sql = new StringBuilder("CONCAT_WS(','");
+        for (Column column : columns) {
+            String c = SqlIdentifiers.quote(column.name());
+            sql.append(", ").append(switch (column.kind()) {
+                case TEXT -> "QUOTE(CAST(" + c + " AS BINARY))";
+                case BINARY -> "QUOTE(" + c + ")";
+                default -> "IFNULL(" + columnText(column) + ", 'N')";
+            });
+        }
+        return sql.append(")").toString();
+    }
+
     /** The 40-hex-digit SHA1 of the row text. */
     public static String rowHash(List<Column> columns) {
         return "SHA1(" + rowText(columns) + ")";
@@ -67,6 +86,19 @@ public final class RowEncoding {
                 + " IFNULL(BIT_XOR(CAST(CONV(SUBSTRING(@mitosis_row_hash := " + rowHash(shape.columns())
                 + ", 1, 16), 16, 10) AS UNSIGNED)), 0),"
                 + " IFNULL(BIT_XOR(CAST(CONV(SUBSTRING(@mitosis_row_hash, 17, 16), 16, 10) AS UNSIGNED)), 0)"
+                + " FROM " + shape.quotedName() + " WHERE " + where;
+    }
+
+    /**
+     * COUNT(*) and the MD5 of the {@link #quotedRowText} of every row matching {@code where}, one row a line, in the
+     * order the server reads them (key order for a range of the primary key). One hash per chunk instead of one per
+     * row plus two hex conversions: measured on 1M rows, a third of the per-row digest's time. Equal digests mean
+     * the same rows in the same order; should the two servers ever read in different orders, the digests differ
+     * and the per-row digest decides, so the order costs time at worst, never a false PASS. Needs a
+     * {@code group_concat_max_len} above the chunk's bytes: a cut result raises a warning, and is not used.
+     */
+    public static String chunkOrderedDigestSql(TableShape shape, String where) {
+        return "SELECT COUNT(*), MD5(GROUP_CONCAT(" + quotedRowText(shape.columns()) + " SEPARATOR '\\n'))"
                 + " FROM " + shape.quotedName() + " WHERE " + where;
     }
 

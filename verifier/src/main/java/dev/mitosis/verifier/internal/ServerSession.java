@@ -25,6 +25,9 @@ import java.util.Optional;
  */
 public final class ServerSession implements AutoCloseable {
 
+    /** The most bytes of row text one ordered chunk digest holds; a bigger chunk is digested per row instead. */
+    static final long GROUP_CONCAT_MAX_LEN = 256L << 20;
+
     private final ServerConnector connector;
     private final Connection connection;
     private final long ownDomain;
@@ -44,7 +47,8 @@ public final class ServerSession implements AutoCloseable {
                     + " max_statement_time = " + settings.statementTimeout().toMillis() / 1000.0
                     + ", lock_wait_timeout = " + settings.lockWaitTimeoutSeconds()
                     + ", innodb_lock_wait_timeout = " + settings.lockWaitTimeoutSeconds()
-                    + ", transaction_isolation = 'REPEATABLE-READ'");
+                    + ", transaction_isolation = 'REPEATABLE-READ'"
+                    + ", group_concat_max_len = " + GROUP_CONCAT_MAX_LEN);
             long domain;
             try (ResultSet rs = s.executeQuery("SELECT @@GLOBAL.gtid_domain_id")) {
                 rs.next();
@@ -85,6 +89,32 @@ public final class ServerSession implements AutoCloseable {
                 // The halves are BIGINT UNSIGNED; their low 64 bits are all that matters.
                 return new ChunkDigest(rs.getLong(1), rs.getBigDecimal(2).longValue(), rs.getBigDecimal(3).longValue(),
                         (System.nanoTime() - start) / 1_000_000);
+            }
+        }
+    }
+
+    /**
+     * COUNT(*) and the ordered digest of the rows of {@code range}, or empty when the server cut the row text short
+     * (more than {@link #GROUP_CONCAT_MAX_LEN} bytes) or warned of anything else: then only the per-row digest holds.
+     */
+    public Optional<ChunkDigest> orderedChecksum(TableShape shape, KeyRange range) throws SQLException {
+        SqlFragment where = range.predicate(shape.keyColumns());
+        long start = System.nanoTime();
+        try (PreparedStatement s = connection.prepareStatement(RowEncoding.chunkOrderedDigestSql(shape, where.sql()))) {
+            where.bind(s, 1);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                long rows = rs.getLong(1);
+                String md5 = rs.getString(2);
+                if (s.getWarnings() != null) {
+                    return Optional.empty();
+                }
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                if (md5 == null) {
+                    return Optional.of(new ChunkDigest(rows, 0, 0, millis, true));
+                }
+                return Optional.of(new ChunkDigest(rows, Long.parseUnsignedLong(md5.substring(0, 16), 16),
+                        Long.parseUnsignedLong(md5.substring(16, 32), 16), millis, true));
             }
         }
     }

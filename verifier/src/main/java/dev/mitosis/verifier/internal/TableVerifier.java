@@ -12,8 +12,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
- * Verifies one table chunk by chunk: seek the next boundary on A, checksum the chunk on both servers, re-check or
- * narrow it, record it, checkpoint. The first chunk is open below and the last open above, so rows beyond either
+ * Verifies one table chunk by chunk: seek the next boundary on A (or step over a single integer key, see
+ * {@link IntegerKeySteps}), checksum the chunk on both servers, re-check or narrow it, record it, checkpoint. The first chunk is open below and the last open above, so rows beyond either
  * server's key range are compared too.
  */
 public final class TableVerifier {
@@ -45,14 +45,14 @@ public final class TableVerifier {
      */
     public void run(TableShape shape, TableTally tally, BooleanSupplier keepGoing, Runnable checkpoint,
                     Consumer<RowDifference> diffs) throws SQLException, InterruptedException {
+        Optional<IntegerKeySteps> steps = tally.finished() ? Optional.empty()
+                : IntegerKeySteps.of(servers, shape, tally.chunkRows());
         while (!tally.finished() && keepGoing.getAsBoolean()) {
             pacer.beforeChunk(keepGoing);
             Optional<KeyBound> lower = tally.after(shape);
             int rows = tally.chunkRows();
-            Optional<ServerSession.Boundary> boundary =
-                    servers.a().nextBoundary(shape, new KeyRange(lower, Optional.empty()), rows);
-            // Fewer keys than asked: this is A's last chunk, so leave it open above for rows only A0 has.
-            Optional<KeyBound> upper = boundary.filter(b -> b.seen() >= rows).map(ServerSession.Boundary::key);
+            boolean stepped = lower.isPresent() && steps.isPresent() && steps.get().usable();
+            Optional<KeyBound> upper = stepped ? steps.get().upper(lower.get(), rows) : seek(shape, lower, rows);
             KeyRange range = new KeyRange(lower, upper);
             long start = System.nanoTime();
             ChunkComparer.Result result = comparer.compare(shape, range);
@@ -61,12 +61,27 @@ public final class TableVerifier {
             }
             long millis = (System.nanoTime() - start) / 1_000_000;
             tally.chunkDone(result, upper, millis);
-            tally.chunkRows(sizer.next(rows, Math.max(result.a().millis(), result.a0().millis())));
+            long held = Math.max(result.a().rows(), result.a0().rows());
+            int basis = rows;
+            if (stepped) {
+                steps.get().held(rows, held);
+                // A stepped chunk holds about, not exactly, the rows asked: size the next from what it held.
+                basis = held == 0 ? rows : (int) Math.min(Math.max(held, rows / 2), 2L * rows);
+            }
+            tally.chunkRows(sizer.next(basis, Math.max(result.a().millis(), result.a0().millis())));
             checkpoint.run();
             listener.chunkDone(shape.qualifiedName(), Math.max(result.a().rows(), result.a0().rows()), tally.rowsA(),
                     tally.chunksCompared(), tally.chunkRows());
             pacer.afterChunk(result, rows, keepGoing);
         }
+    }
+
+    /** The upper bound of the next {@code rows} keys on A, or empty when A has no more: its last chunk is open above. */
+    private Optional<KeyBound> seek(TableShape shape, Optional<KeyBound> lower, int rows) throws SQLException {
+        Optional<ServerSession.Boundary> boundary =
+                servers.a().nextBoundary(shape, new KeyRange(lower, Optional.empty()), rows);
+        // Fewer keys than asked: this is A's last chunk, so leave it open above for rows only A0 has.
+        return boundary.filter(b -> b.seen() >= rows).map(ServerSession.Boundary::key);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.mitosis.verifier.internal;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChunkDigestTest {
 
@@ -17,5 +18,16 @@ class ChunkDigestTest {
         ChunkDigest a0Later = new ChunkDigest(1, rowX ^ changedRow, 0, 1);
         assertThat(a.sameRows(a0)).isFalse();
         assertThat(aLater.deltaFrom(a0Later)).isEqualTo(a.deltaFrom(a0));
+    }
+
+    @Test
+    void anOrderedDigestNeverCountsAsTheSameRowsAsAPerRowOneAndHasNoDelta() {
+        ChunkDigest ordered = new ChunkDigest(3, 0x1234L, 0x5678L, 1, true);
+        ChunkDigest perRow = new ChunkDigest(3, 0x1234L, 0x5678L, 1);
+        assertThat(ordered.sameRows(new ChunkDigest(3, 0x1234L, 0x5678L, 9, true))).isTrue();
+        assertThat(ordered.sameRows(perRow)).isFalse();
+        assertThat(perRow.sameRows(ordered)).isFalse();
+        assertThatThrownBy(() -> ordered.deltaFrom(ordered)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("per-row digest");
     }
 }

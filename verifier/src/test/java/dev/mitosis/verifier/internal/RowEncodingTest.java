@@ -44,4 +44,14 @@ class RowEncodingTest {
         assertThat(sql).contains("SHA1(").contains("SUBSTRING(@mitosis_row_hash := SHA1(").contains("SUBSTRING(@mitosis_row_hash, 17, 16)")
                 .contains("BIT_XOR").contains("COUNT(*)").doesNotContain("CRC32").contains("FROM `app`.`t` WHERE 1 = 1");
     }
+
+    @Test
+    void theOrderedDigestQuotesStringBytesMarksNullAndHashesTheRowsInOrderOnce() {
+        Column blob = new Column("avatar", "blob", "blob");
+        assertThat(RowEncoding.quotedRowText(List.of(ID, NAME, blob))).isEqualTo("CONCAT_WS(',',"
+                + " IFNULL(CAST(`id` AS CHAR), 'N'), QUOTE(CAST(`name` AS BINARY)), QUOTE(`avatar`))");
+        TableShape shape = new TableShape("app", "t", List.of(ID, NAME), List.of(ID));
+        assertThat(RowEncoding.chunkOrderedDigestSql(shape, "1 = 1")).isEqualTo("SELECT COUNT(*), MD5(GROUP_CONCAT("
+                + RowEncoding.quotedRowText(shape.columns()) + " SEPARATOR '\\n')) FROM `app`.`t` WHERE 1 = 1");
+    }
 }
