@@ -11,6 +11,7 @@ import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
 import dev.mitosis.ops.cli.Progress;
+import dev.mitosis.ops.purge.ArchiveReadOptions;
 import dev.mitosis.purger.CaptureStatusFollower;
 import dev.mitosis.purger.PurgeTarget;
 import dev.mitosis.purger.archive.ChangeArchive;
@@ -51,14 +52,8 @@ public final class ProveCommand implements Callable<Integer> {
     @Option(names = "--shard", required = true, paramLabel = "S", description = "the new shard to prove, 0..2n-1")
     int shard;
 
-    @Option(names = "--capture-wait-s", paramLabel = "SECONDS", defaultValue = "30",
-            description = "how long to wait for capture to cover the server's current position (default: ${DEFAULT-VALUE})")
-    long captureWaitSeconds;
-
-    @Option(names = "--kafka-timeout-s", paramLabel = "SECONDS", defaultValue = "30",
-            description = "how long a read of the archive may bring nothing before it counts as unreadable"
-                    + " (default: ${DEFAULT-VALUE})")
-    long kafkaTimeoutSeconds;
+    @CommandLine.Mixin
+    ArchiveReadOptions archive = new ArchiveReadOptions();
 
     @Override
     public Integer call() throws SQLException, InterruptedException {
@@ -70,20 +65,17 @@ public final class ProveCommand implements Callable<Integer> {
             throw OperatorException.usage("--shard " + shard + " is out of range: the split has " + newShards
                     + " new shards, expected an integer in [0, " + (newShards - 1) + "]");
         }
-        if (captureWaitSeconds < 0 || kafkaTimeoutSeconds < 1) {
-            throw OperatorException.usage("--capture-wait-s must be >= 0 and --kafka-timeout-s >= 1, got "
-                    + captureWaitSeconds + " and " + kafkaTimeoutSeconds);
-        }
+        Duration captureWait = archive.captureWait();
+        Duration kafkaTimeout = archive.kafkaTimeout();
         Server server = loaded.topology().serverOfNewShard(shard);
         PurgeTarget target = new PurgeTarget(loaded.topology().shardMap(), shard, server.name(),
                 new ServerConnector(server)::open);
         KafkaClients kafka = new KafkaClients(loaded.kafka());
-        Duration kafkaTimeout = Duration.ofSeconds(kafkaTimeoutSeconds);
         ProofReport report;
         try (CaptureStatusFollower capture = new CaptureStatusFollower(kafka, server.name(), kafkaTimeout)) {
             PurgeProof proof = new PurgeProof(target, loaded.schemas(), loaded::tableRule,
                     new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), capture,
-                    Duration.ofSeconds(captureWaitSeconds), Clock.systemUTC(), Sleeper.SYSTEM,
+                    captureWait, Clock.systemUTC(), Sleeper.SYSTEM,
                     line -> progress.say("%s", line));
             try {
                 report = proof.prove();

@@ -65,13 +65,8 @@ public final class PurgeUndoCommand implements Callable<Integer> {
             description = "rows per transaction (default: ${DEFAULT-VALUE})")
     int chunkRows;
 
-    @Option(names = "--capture-wait-s", paramLabel = "SECONDS", defaultValue = "30",
-            description = "how long to wait for capture to cover the server's position (default: ${DEFAULT-VALUE})")
-    long captureWaitSeconds;
-
-    @Option(names = "--kafka-timeout-s", paramLabel = "SECONDS", defaultValue = "30",
-            description = "how long a read of the archive may bring nothing before it fails (default: ${DEFAULT-VALUE})")
-    long kafkaTimeoutSeconds;
+    @CommandLine.Mixin
+    ArchiveReadOptions archive = new ArchiveReadOptions();
 
     @Override
     public Integer call() throws Exception {
@@ -87,20 +82,20 @@ public final class PurgeUndoCommand implements Callable<Integer> {
         if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
             throw OperatorException.usage("--table " + table + " is not schema.table");
         }
-        if (chunkRows < 1 || captureWaitSeconds < 0 || kafkaTimeoutSeconds < 1) {
-            throw OperatorException.usage("--chunk-rows must be >= 1, --capture-wait-s >= 0 and --kafka-timeout-s >= 1,"
-                    + " got " + chunkRows + ", " + captureWaitSeconds + " and " + kafkaTimeoutSeconds);
+        if (chunkRows < 1) {
+            throw OperatorException.usage("--chunk-rows " + chunkRows + ": expected >= 1");
         }
+        Duration captureWait = archive.captureWait();
+        Duration kafkaTimeout = archive.kafkaTimeout();
         Server server = loaded.topology().serverOfNewShard(shard);
         PurgeTarget target = new PurgeTarget(loaded.topology().shardMap(), shard, server.name(),
                 new ServerConnector(server)::open);
         KafkaClients kafka = new KafkaClients(loaded.kafka());
-        Duration kafkaTimeout = Duration.ofSeconds(kafkaTimeoutSeconds);
         UndoReport report;
         try (CaptureStatusFollower capture = new CaptureStatusFollower(kafka, server.name(), kafkaTimeout)) {
             PurgeUndo undo = new PurgeUndo(target, parts[0], parts[1],
                     new ChangeArchive(kafka, ChangeEventReader.forConfig(loaded), kafkaTimeout), capture,
-                    Duration.ofSeconds(captureWaitSeconds), Clock.systemUTC(), Sleeper.SYSTEM, allowIncomplete,
+                    captureWait, Clock.systemUTC(), Sleeper.SYSTEM, allowIncomplete,
                     chunkRows, new UndoListener() {
                         @Override
                         public void said(String line) {
