@@ -27,6 +27,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  * the binlog is verified by one daemon alone (topic prefix {@code s}) and by two daemons of one work group (prefix
  * {@code g}, two work partitions: app.t0..t3 land on one, app.t4, app.t5 and the merge unit on the other). Each of
  * the two verifies only its own tables (disjoint, together the scope); the pair's merged verdict is FAIL naming the
- * same row as the lone daemon's, and once the row is repaired both reach PASS.
+ * same row as the lone daemon's, and once the row is repaired both reach PASS. When the daemon that merges stops,
+ * the other takes over its tables and the merge and stores a fresh PASS.
  */
 class DaemonVerifyDivisionIT {
 
@@ -129,8 +131,8 @@ class DaemonVerifyDivisionIT {
                     + " capture.replica.server.id.base: 6000");
             Path g2 = config("g", "g2.yaml", portG2, "work.group: g, work.partitions: 2, capture.servers: []");
             daemon(s, "s");
-            daemon(g1, "g1");
-            daemon(g2, "g2");
+            Process first = daemon(g1, "g1");
+            Process second = daemon(g2, "g2");
 
             // Divided: each of the two verified tables, none both, all of them together, and one merges.
             await().atMost(Duration.ofSeconds(240)).ignoreExceptions().until(() -> {
@@ -172,6 +174,23 @@ class DaemonVerifyDivisionIT {
             assertThat(stored(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
             assertThat(stored(g1).tables()).extracting(TableReport::table).isEqualTo(SCOPE);
             assertThat(stored(s).verdict()).isEqualTo(Verdict.PASS);
+
+            // The merging daemon stops: its tables and the merge move to the other, which verifies all six and
+            // stores a PASS of its own making.
+            boolean firstMerges = verify(portG1).path("merge").path("merging").asBoolean();
+            Process leaving = firstMerges ? first : second;
+            int survivor = firstMerges ? portG2 : portG1;
+            String before = stored(g1).finishedAt();
+            leaving.destroy();
+            assertThat(leaving.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            await().atMost(Duration.ofSeconds(240)).ignoreExceptions().until(() -> {
+                JsonNode v = verify(survivor);
+                return v.path("merge").path("merging").asBoolean() && texts(v.path("tablesOwned")).equals(SCOPE)
+                        && texts(v.path("tablesVerified")).equals(SCOPE)
+                        && get(survivor, "/gate?pair=0").statusCode() == 200
+                        && Instant.parse(stored(g1).finishedAt()).isAfter(Instant.parse(before));
+            });
+            assertThat(stored(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
         } finally {
             for (Process p : started) {
                 p.destroy();
