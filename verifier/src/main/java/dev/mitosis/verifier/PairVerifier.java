@@ -96,6 +96,24 @@ public final class PairVerifier {
         this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
     }
 
+    /**
+     * The tables a full pass verifies when none is named: every base table of {@code schemas} on A or on A0,
+     * sorted — the scope a pair's verdict must cover when its tables are verified apart ({@link VerdictMerge}).
+     *
+     * @throws SQLException if either server cannot be reached or read
+     */
+    public static List<String> tablesInScope(Pair pair, List<String> schemas, VerifySettings settings)
+            throws SQLException {
+        TreeSet<String> all = new TreeSet<>();
+        try (ServerSession a = ServerSession.open(new ServerConnector(pair.a()), settings)) {
+            all.addAll(TableCatalog.tables(a.connection(), schemas));
+        }
+        try (ServerSession a0 = ServerSession.open(new ServerConnector(pair.a0()), settings)) {
+            all.addAll(TableCatalog.tables(a0.connection(), schemas));
+        }
+        return List.copyOf(all);
+    }
+
     public State state() {
         return state.get();
     }

@@ -82,7 +82,10 @@ public final class DaemonKeys {
                         Importance.MEDIUM, "When set, the purge work (a unit is one table of one new shard) is"
                                 + " divided among every daemon with the same work.group through a Kafka consumer"
                                 + " group on <kafka.topic.prefix>.work; a unit moves with its partition and resumes"
-                                + " from its checkpoint. Unset, this process does all of it.")
+                                + " from its checkpoint. The tables of each pair are divided likewise among the"
+                                + " daemons of the group that verify it (consumer group <work.group>.verify.pair-<n>),"
+                                + " their verdicts stored per table in <kafka.topic.prefix>.verdicts.tables and merged"
+                                + " into the pair's verdict by one of them. Unset, this process does all of it.")
                 .define(WORK_PARTITIONS, Type.INT, 12, Range.between(1, 10_000), Importance.LOW,
                         "Partitions of the work topic when the daemon creates it: the most daemons that share work.");
     }

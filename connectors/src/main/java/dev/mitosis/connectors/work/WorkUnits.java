@@ -27,4 +27,17 @@ public final class WorkUnits {
     public static String purgeUnit(int newShard, String table) {
         return "purge/" + newShard + "/" + table;
     }
+
+    /** The unit name of one table of one pair's continuous verification. */
+    public static String verifyUnit(int pair, String table) {
+        return "verify/" + pair + "/" + table;
+    }
+
+    /**
+     * The unit whose owner merges a pair's per-table verdicts into the pair's stored verdict: one merger per pair,
+     * so two daemons reading the parts at different moments never store verdicts that contradict each other.
+     */
+    public static String verifyMergeUnit(int pair) {
+        return "verify/" + pair + "/merge";
+    }
 }

@@ -33,4 +33,12 @@ class WorkUnitsTest {
         assertThat(WorkUnits.partitionOf("x", 1)).isZero();
         assertThatThrownBy(() -> WorkUnits.partitionOf("x", 0)).hasMessageContaining("partitions 0");
     }
+
+    @Test
+    void verifyUnitsNameThePairAndTheTableAndTheMergeIsAUnitOfItsOwn() {
+        assertThat(WorkUnits.verifyUnit(3, "app.users")).isEqualTo("verify/3/app.users");
+        assertThat(WorkUnits.verifyMergeUnit(3)).isEqualTo("verify/3/merge");
+        // No table is named "merge" with a schema, so the merge unit is never a table's unit.
+        assertThat(WorkUnits.verifyMergeUnit(3)).isNotEqualTo(WorkUnits.verifyUnit(3, "app.merge"));
+    }
 }

@@ -32,8 +32,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * One daemon process: capture of the servers the config assigns to it, continuous verification of its pairs,
- * the purges it is asked to run (tables divided among daemons through the work group), and the HTTP status server.
+ * One daemon process: capture of the servers the config assigns to it, continuous verification of its pairs
+ * (with a work group, each pair's tables divided among the daemons that verify it, {@link VerifyLoop}), the purges
+ * it is asked to run (tables divided among daemons through the work group), and the HTTP status server.
  *
  * <p>Lifecycle {@code NEW → STARTING → RUNNING → DRAINING → STOPPED}. {@link #close()} is the ordered, bounded
  * shutdown: stop accepting control, stop purges after their chunk, stop verification after its chunk (checkpoint
@@ -93,7 +94,8 @@ public final class Daemon implements AutoCloseable {
                 settings.verifyRefreshInterval(), ContinuousVerifier.Schedule.defaults().republishAfter());
         for (int pair : settings.verifyPairs()) {
             VerifyLoop loop = new VerifyLoop(config.topology().pair(pair), config,
-                    settings.stateDir().resolve("verify").resolve("pair-" + pair), schedule, verdicts, clock);
+                    settings.stateDir().resolve("verify").resolve("pair-" + pair), schedule, verdicts, clock,
+                    settings.workGroup(), settings.workPartitions(), memberName());
             verifiers.add(loop);
             loop.start();
         }
@@ -201,6 +203,7 @@ public final class Daemon implements AutoCloseable {
                 verified &= loop.awaitStopped(left(deadline));
             }
             steps.put("verify", verified ? "stopped after its chunk, checkpoint kept" : "still running at the deadline");
+            verifiers.forEach(VerifyLoop::leaveGroup);
             verdicts.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

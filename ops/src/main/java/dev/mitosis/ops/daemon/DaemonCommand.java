@@ -36,7 +36,10 @@ import java.util.concurrent.Callable;
                 + " /gate?pair=P /metrics; POST /control (pause, resume, rate, purge) needs"
                 + " 'Authorization: Bearer <token>' from http.token.file.",
             "With daemon.work.group set, the purge tables are divided among every daemon of the group through a"
-                + " Kafka consumer group on <kafka.topic.prefix>.work.",
+                + " Kafka consumer group on <kafka.topic.prefix>.work, and the tables of each pair among the daemons"
+                + " of the group that verify it (group <work.group>.verify.pair-P): each stores its tables' verdicts"
+                + " in <kafka.topic.prefix>.verdicts.tables and one daemon per pair merges them into the verdict the"
+                + " gate reads (PASS only if every table has a PASS).",
             "SIGTERM: stop control, stop purges after their chunk, stop verification (checkpoint kept), drain"
                 + " capture (offsets committed), stop HTTP, within daemon.stop.timeout.ms; one JSON summary; exit 143.",
         },

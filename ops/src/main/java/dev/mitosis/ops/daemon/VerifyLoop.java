@@ -1,12 +1,15 @@
 package dev.mitosis.ops.daemon;
 
 import dev.mitosis.connectors.kafka.KafkaClients;
+import dev.mitosis.connectors.work.WorkGroup;
+import dev.mitosis.connectors.work.WorkUnits;
 import dev.mitosis.connectors.time.Sleeper;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Pair;
 import dev.mitosis.verifier.ChangedRows;
 import dev.mitosis.verifier.ContinuousVerifier;
 import dev.mitosis.verifier.KafkaChangedRows;
+import dev.mitosis.verifier.KafkaTableVerdicts;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
 import dev.mitosis.verifier.ReportFiles;
@@ -18,12 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -35,12 +40,22 @@ import java.util.concurrent.atomic.AtomicReference;
  * PASS from the change stream, so the stored verdict stays seconds old and a difference among the changed rows turns
  * it FAIL at once; a new full pass every {@code daemon.verify.interval.ms}. Every verdict is stored for the gate.
  * Stopped, it ends after the chunk or refresh under way with a full pass's checkpoint kept.
+ *
+ * <p>With a work group ({@code daemon.work.group}) the pair's tables are divided among the daemons that verify it:
+ * they join the consumer group {@code <group>.verify.pair-<n>} (only daemons verifying the pair, whatever else they
+ * do), each verifies the tables whose unit ({@link WorkUnits#verifyUnit}) it owns and stores their verdicts per table
+ * in {@link KafkaTableVerdicts}; the owner of the pair's merge unit merges them into the verdict the gate reads
+ * ({@link VerdictMerger}). When the tables it owns change, the loop stops its verifier (before the group hands them
+ * over) and starts one over the new list.
  */
-final class VerifyLoop {
+final class VerifyLoop implements WorkGroup.Listener {
 
     /** How long a starting loop waits for capture's stream before its first full pass (without it, no refreshes). */
     private static final Duration STREAM_WAIT = Duration.ofSeconds(60);
     private static final Duration KAFKA_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(30);
+    /** Between two tries to read the pair's tables when a server could not be reached. */
+    private static final Duration SCOPE_RETRY = Duration.ofSeconds(5);
     private static final String REFRESH_NOTE = "refreshed from";
     private static final Logger LOG = LoggerFactory.getLogger(VerifyLoop.class);
 
@@ -63,15 +78,31 @@ final class VerifyLoop {
     /** The last time the verifier held back its reads, and why: the reason string of {@code ReadPacer}. */
     private volatile Map<String, Object> lastPacing = Map.of();
     private final Thread thread;
+    private final Optional<String> workGroup;
+    private final int workPartitions;
+    private final String member;
+    private final Object ownership = new Object();
+    private long ownershipChanges;
+    private volatile WorkGroup group;
+    private volatile List<String> tablesOwned = List.of();
+    private volatile List<String> scope = List.of();
+    private KafkaTableVerdicts parts;
+    private VerdictMerger merger;
 
+    /**
+     * @param workGroup the daemon's work group, dividing the pair's tables; empty to verify all of them here
+     */
     VerifyLoop(Pair pair, MitosisConfig config, Path dir, ContinuousVerifier.Schedule schedule, VerdictStore store,
-               Clock clock) {
+               Clock clock, Optional<String> workGroup, int workPartitions, String member) {
         this.pair = pair;
         this.config = config;
         this.dir = dir;
         this.schedule = schedule;
         this.store = store;
         this.clock = clock;
+        this.workGroup = workGroup;
+        this.workPartitions = workPartitions;
+        this.member = member;
         this.thread = new Thread(this::run, "verify-pair-" + pair.number());
         this.thread.setDaemon(true);
     }
@@ -82,7 +113,19 @@ final class VerifyLoop {
 
     void start() {
         state.set("RUNNING");
+        if (workGroup.isPresent()) {
+            parts = new KafkaTableVerdicts(config.kafka());
+            merger = new VerdictMerger(pair, config, parts, store, dir.resolve("merged"));
+            group = WorkGroup.join(new KafkaClients(config.kafka()), groupOf(workGroup.get(), pair.number()),
+                    workPartitions, member, this);
+            merger.start(group);
+        }
         thread.start();
+    }
+
+    /** The consumer group dividing this pair's tables: one per pair, joined only by daemons that verify it. */
+    static String groupOf(String workGroup, int pair) {
+        return workGroup + ".verify.pair-" + pair;
     }
 
     /** The newest verdict this loop reached (full pass or refresh), if any. */
@@ -96,6 +139,11 @@ final class VerifyLoop {
                 KAFKA_TIMEOUT, clock)) {
             awaitStream(changes);
             if (stopRequested.getCount() == 0) {
+                state.set("STOPPED");
+                return;
+            }
+            if (group != null) {
+                runDivided(settings, changes);
                 state.set("STOPPED");
                 return;
             }
@@ -123,6 +171,114 @@ final class VerifyLoop {
             LOG.error("event=verify_failed pair={} error=\"{}\"", pair.number(), e.toString());
         } finally {
             currentTable = "";
+        }
+    }
+
+    /**
+     * Verifies the tables this daemon owns until stopped: a {@link ContinuousVerifier} over them, replaced when the
+     * owned tables change (the group moved partitions, or the scope gained or lost a table — read again every
+     * full-pass interval).
+     */
+    private void runDivided(VerifySettings settings, ChangedRows changes) throws InterruptedException {
+        while (stopRequested.getCount() > 0) {
+            long seen;
+            synchronized (ownership) {
+                seen = ownershipChanges;
+            }
+            List<String> mine;
+            try {
+                scope = PairVerifier.tablesInScope(pair, config.schemas(), settings);
+                mine = scope.stream().filter(t -> group.owns(WorkUnits.verifyUnit(pair.number(), t))).toList();
+                lastError = "";
+            } catch (SQLException e) {
+                lastError = "cannot read the pair's tables: " + e.getMessage();
+                LOG.warn("event=verify_scope_failed pair={} error=\"{}\" retry_ms={}", pair.number(), e.getMessage(),
+                        SCOPE_RETRY.toMillis());
+                stopRequested.await(SCOPE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                continue;
+            }
+            tablesOwned = mine;
+            ContinuousVerifier verifier = null;
+            if (!mine.isEmpty()) {
+                LOG.info("event=verify_tables pair={} tables={}", pair.number(), mine);
+                verifier = new ContinuousVerifier(pair, config.schemas(), settings, changes, schedule,
+                        new PairVerifier.Request(mine, Optional.of(dir), listener(), d -> { }), this::verdict,
+                        clock, Sleeper.SYSTEM);
+                current.set(verifier);
+                verifier.start();
+            }
+            try {
+                awaitChange(seen, mine, settings);
+            } finally {
+                if (verifier != null) {
+                    verifier.stop();
+                    verifier.awaitEnd(HANDOVER_TIMEOUT);
+                    current.set(null);
+                }
+            }
+        }
+    }
+
+    /** Returns when stopped, the owned tables changed, or the verifier ended by itself (it failed). */
+    private void awaitChange(long seen, List<String> mine, VerifySettings settings) throws InterruptedException {
+        long nextScopeRead = System.nanoTime() + schedule.fullPassInterval().toNanos();
+        while (stopRequested.getCount() > 0) {
+            synchronized (ownership) {
+                if (ownershipChanges != seen) {
+                    return;
+                }
+                ownership.wait(500);
+            }
+            ContinuousVerifier verifier = current.get();
+            if (verifier != null && verifier.state() == ContinuousVerifier.State.FAILED) {
+                lastError = "the verifier of " + mine + " failed; starting it again";
+                return;
+            }
+            if (System.nanoTime() > nextScopeRead) {
+                nextScopeRead = System.nanoTime() + schedule.fullPassInterval().toNanos();
+                try {
+                    List<String> now = PairVerifier.tablesInScope(pair, config.schemas(), settings);
+                    if (!now.equals(scope)) {
+                        return;
+                    }
+                } catch (SQLException e) {
+                    // The running verifier reports the unreachable server itself.
+                }
+            }
+        }
+    }
+
+    @Override
+    public void revoked(Set<Integer> partitions) {
+        // The group cleared what this daemon owns before calling: stop verifying, wait (bounded), so the tables'
+        // next owner never races a part this daemon still writes.
+        ContinuousVerifier verifier = current.get();
+        if (verifier != null) {
+            verifier.stop();
+            try {
+                if (!verifier.awaitEnd(HANDOVER_TIMEOUT)) {
+                    LOG.warn("event=verify_handover_slow pair={} timeout_ms={}", pair.number(),
+                            HANDOVER_TIMEOUT.toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (merger != null) {
+            merger.revoked();
+        }
+        signalOwnership();
+    }
+
+    @Override
+    public void assigned(Set<Integer> partitions) {
+        signalOwnership();
+    }
+
+    private void signalOwnership() {
+        synchronized (ownership) {
+            ownershipChanges++;
+            ownership.notifyAll();
         }
     }
 
@@ -160,7 +316,12 @@ final class VerifyLoop {
         }
         ReportFiles.write(dir, report);
         try {
-            store.publish(report);
+            if (group == null) {
+                store.publish(report);
+            } else {
+                // Only parts of tables still owned: a table handed over meanwhile is its new owner's to report.
+                parts.publish(owned(report));
+            }
             lastError = "";
         } catch (RuntimeException e) {
             // The gate then reads an older verdict or none: UNKNOWN or stale, the safe side.
@@ -172,6 +333,14 @@ final class VerifyLoop {
                     pair.number(), report.verdict(), refresh ? "refresh" : "full-pass", report.tables().size(),
                     report.durationMs(), report.reasons());
         }
+    }
+
+    private PairReport owned(PairReport report) {
+        List<TableReport> tables = report.tables().stream()
+                .filter(t -> group.owns(WorkUnits.verifyUnit(pair.number(), t.table()))).toList();
+        return new PairReport(report.pair(), report.verdict(), report.reasons(), report.serverA(), report.serverA0(),
+                report.gtidA(), report.gtidA0(), report.startedAt(), report.finishedAt(), report.durationMs(),
+                report.resumed(), PairReport.Totals.of(tables), tables, report.notes());
     }
 
     private VerifyListener listener() {
@@ -214,6 +383,9 @@ final class VerifyLoop {
     /** Asks the work under way to end after its chunk or refresh; does not wait. */
     void stop() {
         stopRequested.countDown();
+        if (merger != null) {
+            merger.stop();
+        }
         ContinuousVerifier verifier = current.get();
         if (verifier != null) {
             verifier.stop();
@@ -222,8 +394,21 @@ final class VerifyLoop {
 
     /** Waits for the loop to end; whether it did within {@code timeout}. */
     boolean awaitStopped(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         thread.join(Math.max(1, timeout.toMillis()));
-        return !thread.isAlive();
+        boolean mergerStopped = merger == null
+                || merger.awaitStopped(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
+        return !thread.isAlive() && mergerStopped;
+    }
+
+    /** Leaves the pair's work group (its tables move to the other daemons at once) and closes the part store. */
+    void leaveGroup() {
+        if (group != null) {
+            group.close();
+        }
+        if (parts != null) {
+            parts.close();
+        }
     }
 
     Map<String, Object> status() {
@@ -237,6 +422,12 @@ final class VerifyLoop {
         s.put("passes", passes.get());
         s.put("refreshes", refreshes.get());
         s.put("changeStreamAtStart", streamAtStart);
+        if (group != null) {
+            s.put("workGroup", groupOf(workGroup.orElseThrow(), pair.number()));
+            s.put("tablesInScope", scope);
+            s.put("tablesOwned", tablesOwned);
+            s.put("merge", merger.status());
+        }
         s.put("currentTable", currentTable);
         s.put("tablesDoneThisPass", tablesDone.get());
         if (!lastPacing.isEmpty()) {
@@ -252,6 +443,8 @@ final class VerifyLoop {
             s.put("lastGtidA0", report.gtidA0());
             s.put("lastReasons", report.reasons());
             s.put("coverage", report.totals());
+            // The tables the newest verdict of this daemon covers: with a work group, the ones it verified.
+            s.put("tablesVerified", report.tables().stream().map(TableReport::table).toList());
         }
         if (!lastError.isEmpty()) {
             s.put("error", lastError);
