@@ -82,6 +82,28 @@ public final class RoutingStore {
                     RoutingJson.write(next.publishedAt(Instant.now()))));
             producer.commitTransaction();
         }
+        awaitReadable(next.epoch());
+    }
+
+    /**
+     * Waits until a reader sees the map just committed: the commit returns before the coordinator has written its
+     * markers, and until then a read_committed reader ends below the new record. A flip therefore returns only once
+     * {@code flip status}, the purger's interlock and every new router read the new map.
+     */
+    private void awaitReadable(long epoch) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (latest().map(ShardMapVersion::epoch).orElse(0L) < epoch) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the shard map of epoch " + epoch + " was committed but is not readable"
+                        + " within " + timeout.toMillis() + " ms; `mitosis flip status` shows when it is");
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the shard map of epoch " + epoch, e);
+            }
+        }
     }
 
     private <T> List<T> readAll(String topic, Class<T> type) {
