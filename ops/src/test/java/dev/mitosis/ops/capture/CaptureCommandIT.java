@@ -7,6 +7,7 @@ import dev.mitosis.connectors.events.ChangeEventReader;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
+import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.KafkaBroker;
@@ -94,11 +95,9 @@ class CaptureCommandIT {
 
     @Test
     void capturesUntilSigtermThenDrainsWithinTenSeconds() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stdout = dir.resolve("capture.out");
-        Process capture = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                CaptureCommandMain.class.getName(), "--config", configFile.toString(), "--status-interval-s", "1")
-                .redirectOutput(stdout.toFile()).redirectError(dir.resolve("capture.err").toFile()).start();
+        Process capture = ChildJvm.start(dir, "capture", CaptureCommandMain.class, "--config", configFile.toString(),
+                "--status-interval-s", "1");
         try {
             await().atMost(Duration.ofSeconds(60)).until(() ->
                     Files.readString(dir.resolve("capture.err")).contains("status=RUNNING"));

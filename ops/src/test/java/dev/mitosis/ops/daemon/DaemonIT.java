@@ -2,6 +2,7 @@ package dev.mitosis.ops.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
@@ -95,11 +96,9 @@ class DaemonIT {
 
     @Test
     void servesStatusGateMetricsAndControlOverHttpThenStopsInOrderOnSigterm() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path stdout = dir.resolve("daemon.out");
-        Process daemon = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "daemon", "--config", config.toString(), "--status-interval-s", "5")
-                .redirectOutput(stdout.toFile()).redirectError(dir.resolve("daemon.err").toFile()).start();
+        Process daemon = ChildJvm.start(dir, "daemon", Main.class, "daemon", "--config", config.toString(),
+                "--status-interval-s", "5");
         try {
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> get("/ready").statusCode() == 200);
             assertThat(get("/health").statusCode()).isEqualTo(200);

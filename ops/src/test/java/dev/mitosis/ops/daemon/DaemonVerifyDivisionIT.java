@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
+import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
@@ -109,11 +110,8 @@ class DaemonVerifyDivisionIT {
     }
 
     private Process daemon(Path config, String name) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "daemon", "--config", config.toString(), "--status-interval-s", "5")
-                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+        Process p = ChildJvm.start(dir, name, Main.class, "daemon", "--config", config.toString(),
+                "--status-interval-s", "5");
         started.add(p);
         return p;
     }

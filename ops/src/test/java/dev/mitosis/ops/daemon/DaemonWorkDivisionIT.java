@@ -2,6 +2,7 @@ package dev.mitosis.ops.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
@@ -111,11 +112,8 @@ class DaemonWorkDivisionIT {
     }
 
     private Process daemon(Path config, String name) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "daemon", "--config", config.toString(), "--status-interval-s", "5")
-                .redirectOutput(dir.resolve(name + ".out").toFile()).redirectError(dir.resolve(name + ".err").toFile())
-                .start();
+        Process p = ChildJvm.start(dir, name, Main.class, "daemon", "--config", config.toString(),
+                "--status-interval-s", "5");
         started.add(p);
         return p;
     }

@@ -11,6 +11,7 @@ import dev.mitosis.connectors.routing.ShardEndpoint;
 import dev.mitosis.connectors.routing.ShardMapVersion;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
+import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.capture.CaptureCommandMain;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
@@ -126,14 +127,9 @@ class PurgeInterlocksIT {
     /** Starts capture of A (from its stored offset after the first time) and waits for its RUNNING status. */
     private static void startCapture() {
         captureStarts++;
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         try {
-            capture = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                    CaptureCommandMain.class.getName(), "--config", config.toString(), "--servers", "p0-a",
-                    "--status-interval-s", "1")
-                    .redirectOutput(dir.resolve("capture-" + captureStarts + ".out").toFile())
-                    .redirectError(dir.resolve("capture-" + captureStarts + ".err").toFile())
-                    .start();
+            capture = ChildJvm.start(dir, "capture-" + captureStarts, CaptureCommandMain.class, "--config",
+                    config.toString(), "--servers", "p0-a", "--status-interval-s", "1");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
