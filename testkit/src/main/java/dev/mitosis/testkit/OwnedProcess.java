@@ -110,7 +110,9 @@ public final class OwnedProcess {
         long deadline = System.nanoTime() + timeout.toNanos();
         Exception last = null;
         while (System.nanoTime() < deadline) {
-            if (!isAlive()) {
+            // Not isAlive(): right after start the PID may still be Java's spawn helper, whose command line lacks the
+            // identity until it has exec'd the server. The PID is this JVM's own child here, so no other can hold it.
+            if (hasExited()) {
                 throw new IllegalStateException(what + " exited during start; log " + log + ":\n"
                         + ProcessFiles.tail(log, 30));
             }
