@@ -15,9 +15,6 @@ import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +44,6 @@ class DaemonIT {
     private static DualMasterPair pair;
     private static Path config;
     private static int httpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void start() throws Exception {
@@ -183,34 +179,19 @@ class DaemonIT {
     }
 
     private JsonNode verifyStatus() throws Exception {
-        for (JsonNode worker : JSON.readTree(get("/status").body()).path("workers")) {
-            if (worker.path("worker").asText().equals("verify")) {
-                return worker;
-            }
-        }
-        return JSON.createObjectNode();
+        return new DaemonHttp(httpPort).worker("verify");
     }
 
     private JsonNode purgeOf(int shard) throws Exception {
-        for (JsonNode worker : JSON.readTree(get("/status").body()).path("workers")) {
-            if (worker.path("worker").asText().equals("purge") && worker.path("shard").asInt() == shard) {
-                return worker;
-            }
-        }
-        return JSON.createObjectNode();
+        return new DaemonHttp(httpPort).worker(w -> w.path("worker").asText().equals("purge")
+                && w.path("shard").asInt() == shard);
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
-                .timeout(Duration.ofSeconds(40)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonHttp(httpPort).get(path);
     }
 
     private HttpResponse<String> post(String body, String token) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/control"))
-                .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body));
-        if (token != null) {
-            b.header("Authorization", "Bearer " + token);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonHttp(httpPort).control(body, token);
     }
 }

@@ -21,9 +21,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +56,6 @@ class DaemonVerifyDivisionIT {
     private static Path dir;
     private static KafkaBroker broker;
     private static DualMasterPair pair;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
@@ -229,16 +225,10 @@ class DaemonVerifyDivisionIT {
     }
 
     private JsonNode verify(int port) throws Exception {
-        for (JsonNode worker : JSON.readTree(get(port, "/status").body()).path("workers")) {
-            if (worker.path("worker").asText().equals("verify")) {
-                return worker;
-            }
-        }
-        return JSON.createObjectNode();
+        return new DaemonHttp(port).worker("verify");
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(40)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonHttp(port).get(path);
     }
 }

@@ -16,9 +16,6 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +46,6 @@ class DaemonWorkDivisionIT {
     private static KafkaBroker broker;
     private static DualMasterPair x;
     private static DualMasterPair y;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
@@ -198,26 +194,18 @@ class DaemonWorkDivisionIT {
     }
 
     private int owned(int port) throws Exception {
-        return JSON.readTree(get(port, "/status").body()).path("work").path("owned").size();
+        return new DaemonHttp(port).status().path("work").path("owned").size();
     }
 
     private JsonNode purge(int port) throws Exception {
-        for (JsonNode worker : JSON.readTree(get(port, "/status").body()).path("workers")) {
-            if (worker.path("worker").asText().equals("purge")) {
-                return worker;
-            }
-        }
-        return JSON.createObjectNode();
+        return new DaemonHttp(port).worker("purge");
     }
 
     private HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(40)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonHttp(port).get(path);
     }
 
     private HttpResponse<String> post(int port, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/control"))
-                .timeout(Duration.ofSeconds(10)).header("Authorization", "Bearer " + TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return new DaemonHttp(port).control(body, TOKEN);
     }
 }
