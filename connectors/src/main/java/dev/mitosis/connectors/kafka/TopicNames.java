@@ -15,6 +15,7 @@ import java.util.regex.Pattern;
  *   <li>{@code <prefix>.capture.health}: capture's per-server health, keyed by server name (compacted).</li>
  *   <li>{@code <prefix>.routing.shardmap}: the published shard map, one key, every epoch in order (compacted).</li>
  *   <li>{@code <prefix>.routing.acks}: the epoch each router client applied, keyed by client id (compacted).</li>
+ *   <li>{@code <prefix>.work.splits}: the key ranges a divided table was cut into, keyed by its unit (compacted).</li>
  * </ul>
  *
  * Server names match {@code [A-Za-z0-9][A-Za-z0-9_.-]*} (checked by the config), legal in topic names.
@@ -69,5 +70,9 @@ public final class TopicNames {
 
     public String routingAcks() {
         return prefix + ".routing.acks";
+    }
+
+    public String workSplits() {
+        return prefix + ".work.splits";
     }
 }

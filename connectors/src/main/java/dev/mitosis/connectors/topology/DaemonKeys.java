@@ -30,6 +30,7 @@ public final class DaemonKeys {
     public static final String STATE_DIR = "state.dir";
     public static final String WORK_GROUP = "work.group";
     public static final String WORK_PARTITIONS = "work.partitions";
+    public static final String WORK_RANGES_PER_TABLE = "work.ranges.per.table";
 
     public static final String HTTP = "http";
     public static final String HTTP_DOC = "The daemon's HTTP status server: /health, /ready, /status, /gate?pair=P,"
@@ -87,7 +88,13 @@ public final class DaemonKeys {
                                 + " their verdicts stored per table in <kafka.topic.prefix>.verdicts.tables and merged"
                                 + " into the pair's verdict by one of them. Unset, this process does all of it.")
                 .define(WORK_PARTITIONS, Type.INT, 12, Range.between(1, 10_000), Importance.LOW,
-                        "Partitions of the work topic when the daemon creates it: the most daemons that share work.");
+                        "Partitions of the work topic when the daemon creates it: the most daemons that share work.")
+                .define(WORK_RANGES_PER_TABLE, Type.INT, 4, Range.between(1, 1_000), Importance.LOW,
+                        "With work.group set: each table of a purge or of a pair's verification is cut into this many"
+                                + " primary-key ranges, each a unit of work of its own, so daemons share one big table"
+                                + " too. The cut is made once, by the owner of a table's first range, and stored on"
+                                + " <kafka.topic.prefix>.work.splits; rows written later anywhere in the key space"
+                                + " still fall in exactly one range. 1 keeps each table one unit.");
     }
 
     /** The keys of the {@code http} section. */

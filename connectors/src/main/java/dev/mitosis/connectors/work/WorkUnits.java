@@ -34,6 +34,17 @@ public final class WorkUnits {
     }
 
     /**
+     * The unit of range {@code index} (0-based) of a table unit cut into {@code parts} key ranges ({@link KeySplit});
+     * a table in one part is its own unit, named as before ranges existed.
+     */
+    public static String rangeUnit(String tableUnit, int index, int parts) {
+        if (index < 0 || index >= parts) {
+            throw new IllegalArgumentException("range " + index + " is not among " + parts + " parts");
+        }
+        return parts == 1 ? tableUnit : tableUnit + "#" + index + "/" + parts;
+    }
+
+    /**
      * The unit whose owner merges a pair's per-table verdicts into the pair's stored verdict: one merger per pair,
      * so two daemons reading the parts at different moments never store verdicts that contradict each other.
      */

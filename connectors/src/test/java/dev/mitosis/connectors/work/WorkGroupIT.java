@@ -66,6 +66,19 @@ class WorkGroupIT {
     }
 
     @Test
+    void aKeySplitIsStoredOncePerTableUnitAndReadBackWhole() {
+        KeySplitStore store = new KeySplitStore(clients, Duration.ofSeconds(30));
+        store.ensureExists();
+        assertThat(store.read("purge/2/app.users")).isEmpty();
+        KeySplit split = new KeySplit("app.users", List.of("uid", "id"), 3,
+                List.of(List.of("100", "b64:AAE="), List.of("200", "x")), "s2", 1234L);
+        store.publish("purge/2/app.users", split);
+        store.publish("verify/0/app.users", new KeySplit("app.users", List.of("uid"), 1, List.of(), "a", 1L));
+        assertThat(store.read("purge/2/app.users")).contains(split);
+        assertThat(store.read("verify/0/app.users").orElseThrow().parts()).isEqualTo(1);
+    }
+
+    @Test
     void membersSplitThePartitionsAndALeavingMemberHandsItsShareOver() throws Exception {
         List<String> log = new CopyOnWriteArrayList<>();
         Set<Integer> all = IntStream.range(0, 6).boxed().collect(Collectors.toSet());

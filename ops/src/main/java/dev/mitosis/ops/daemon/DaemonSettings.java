@@ -32,12 +32,14 @@ import java.util.TreeSet;
  * @param stateDir           checkpoints, reports, control files
  * @param workGroup          the consumer group dividing purge work, if any
  * @param workPartitions     partitions of the work topic
+ * @param rangesPerTable     key ranges each table of a divided purge or verification is cut into
  * @param http               the status server
  */
 public record DaemonSettings(List<Server> captureServers, int replicaServerIdBase, List<Integer> verifyPairs,
                              Duration verifyInterval, Duration verifyRefreshInterval, List<Integer> purgeShards,
                              Duration purgeRetryInterval, Duration stopTimeout, Path stateDir,
-                             Optional<String> workGroup, int workPartitions, HttpSettings http) {
+                             Optional<String> workGroup, int workPartitions, int rangesPerTable,
+                             HttpSettings http) {
 
     /** Copies the lists. */
     public DaemonSettings {
@@ -80,6 +82,7 @@ public record DaemonSettings(List<Server> captureServers, int replicaServerIdBas
                         .getLong(PurgeKeys.RETRY_INTERVAL_MS)),
                 Duration.ofMillis(daemon.getLong(DaemonKeys.STOP_TIMEOUT_MS)), stateDir,
                 daemon.findString(DaemonKeys.WORK_GROUP), daemon.getInt(DaemonKeys.WORK_PARTITIONS),
+                daemon.getInt(DaemonKeys.WORK_RANGES_PER_TABLE),
                 new HttpSettings(http.getString(DaemonKeys.BIND_ADDRESS), http.getInt(DaemonKeys.PORT), token));
     }
 

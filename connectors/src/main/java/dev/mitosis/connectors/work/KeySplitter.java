@@ -1,0 +1,168 @@
+package dev.mitosis.connectors.work;
+
+import dev.mitosis.connectors.sql.SqlIdentifiers;
+
+import java.math.BigInteger;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.StringJoiner;
+
+/**
+ * Cuts a table's primary keys into ranges of about equal size ({@link KeySplit}), reading as little as it can: a
+ * single integer key is cut arithmetically between its MIN and MAX (two index dives); any other key by walking the
+ * primary key {@code rows / parts} rows at a time, with the row count the server estimates. Either way a range may
+ * hold more or fewer rows than its share (gaps in the keys, a stale estimate); it never changes which rows exist.
+ */
+public final class KeySplitter {
+
+    /** Value prefix of a binary key column's bytes, as the verifier writes its chunk bounds. */
+    public static final String BYTES_PREFIX = "b64:";
+    private static final Set<Integer> INTEGER_TYPES = Set.of(Types.TINYINT, Types.SMALLINT, Types.INTEGER, Types.BIGINT);
+    private static final Set<Integer> BINARY_TYPES =
+            Set.of(Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB);
+    private static final int STATEMENT_TIMEOUT_S = 300;
+
+    private KeySplitter() {
+    }
+
+    /**
+     * Splits {@code schema.table} on the connection's server.
+     *
+     * @param keyColumns the primary key's columns, in order
+     * @param server     the server's name, recorded in the split
+     */
+    public static KeySplit split(Connection connection, String schema, String table, List<String> keyColumns,
+                                 int parts, String server) throws SQLException {
+        if (keyColumns.isEmpty()) {
+            throw new IllegalArgumentException(schema + "." + table + " has no primary key to split on");
+        }
+        String from = SqlIdentifiers.quote(schema, table);
+        List<List<String>> boundaries = parts == 1 ? List.of()
+                : keyColumns.size() == 1 && isInteger(connection, from, keyColumns.get(0))
+                        ? integerBoundaries(connection, from, keyColumns.get(0), parts)
+                        : walkedBoundaries(connection, schema, table, keyColumns, parts);
+        return new KeySplit(schema + "." + table, keyColumns, parts, boundaries, server, System.currentTimeMillis());
+    }
+
+    private static boolean isInteger(Connection connection, String from, String column) throws SQLException {
+        try (Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT " + SqlIdentifiers.quote(column) + " FROM " + from
+                     + " LIMIT 0")) {
+            return INTEGER_TYPES.contains(rs.getMetaData().getColumnType(1));
+        }
+    }
+
+    /** {@code parts - 1} cuts evenly between MIN and MAX, fewer when there are fewer keys than parts. */
+    private static List<List<String>> integerBoundaries(Connection connection, String from, String column, int parts)
+            throws SQLException {
+        String quoted = SqlIdentifiers.quote(column);
+        BigInteger min;
+        BigInteger max;
+        try (Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout(STATEMENT_TIMEOUT_S);
+            try (ResultSet rs = statement.executeQuery("SELECT CAST(MIN(" + quoted + ") AS CHAR), CAST(MAX(" + quoted
+                    + ") AS CHAR) FROM " + from)) {
+                rs.next();
+                if (rs.getString(1) == null) {
+                    return List.of();
+                }
+                min = new BigInteger(rs.getString(1));
+                max = new BigInteger(rs.getString(2));
+            }
+        }
+        BigInteger width = max.subtract(min).add(BigInteger.ONE);
+        List<List<String>> boundaries = new ArrayList<>();
+        BigInteger previous = null;
+        for (int i = 1; i < parts; i++) {
+            BigInteger cut = min.add(width.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(parts)))
+                    .subtract(BigInteger.ONE);
+            if (cut.compareTo(min) >= 0 && cut.compareTo(max) < 0 && (previous == null || cut.compareTo(previous) > 0)) {
+                boundaries.add(List.of(cut.toString()));
+                previous = cut;
+            }
+        }
+        return boundaries;
+    }
+
+    /** Every {@code rows / parts}-th key in key order, each found from the one before. */
+    private static List<List<String>> walkedBoundaries(Connection connection, String schema, String table,
+                                                       List<String> keyColumns, int parts) throws SQLException {
+        long step = Math.max(1, estimatedRows(connection, schema, table) / parts);
+        String from = SqlIdentifiers.quote(schema, table);
+        StringJoiner select = new StringJoiner(", ");
+        keyColumns.forEach(c -> select.add(SqlIdentifiers.quote(c)));
+        List<List<String>> boundaries = new ArrayList<>();
+        Optional<Object[]> previous = Optional.empty();
+        while (boundaries.size() < parts - 1) {
+            String sql = "SELECT " + select + " FROM " + from
+                    + previous.map(p -> " WHERE " + after(keyColumns)).orElse("")
+                    + " ORDER BY " + select + " LIMIT 1 OFFSET " + (step - 1);
+            try (PreparedStatement ps = connection.prepareStatement(sql)) {
+                ps.setQueryTimeout(STATEMENT_TIMEOUT_S);
+                if (previous.isPresent()) {
+                    bindAfter(ps, previous.get(), keyColumns.size());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return boundaries;
+                    }
+                    Object[] key = new Object[keyColumns.size()];
+                    List<String> text = new ArrayList<>();
+                    ResultSetMetaData meta = rs.getMetaData();
+                    for (int i = 0; i < key.length; i++) {
+                        boolean bytes = BINARY_TYPES.contains(meta.getColumnType(i + 1));
+                        key[i] = bytes ? rs.getBytes(i + 1) : rs.getString(i + 1);
+                        text.add(bytes ? BYTES_PREFIX + Base64.getEncoder().encodeToString((byte[]) key[i])
+                                : (String) key[i]);
+                    }
+                    boundaries.add(text);
+                    previous = Optional.of(key);
+                }
+            }
+        }
+        return boundaries;
+    }
+
+    private static long estimatedRows(Connection connection, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(
+                "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        }
+    }
+
+    /** {@code k1 > ? OR (k1 = ? AND k2 > ?) ...}: a form the range optimizer turns into an index range. */
+    private static String after(List<String> keyColumns) {
+        StringJoiner or = new StringJoiner(" OR ");
+        for (int last = 0; last < keyColumns.size(); last++) {
+            StringBuilder term = new StringBuilder("(");
+            for (int i = 0; i < last; i++) {
+                term.append(SqlIdentifiers.quote(keyColumns.get(i))).append(" = ? AND ");
+            }
+            or.add(term.append(SqlIdentifiers.quote(keyColumns.get(last))).append(" > ?)").toString());
+        }
+        return or.toString();
+    }
+
+    private static void bindAfter(PreparedStatement ps, Object[] key, int columns) throws SQLException {
+        int index = 1;
+        for (int last = 0; last < columns; last++) {
+            for (int i = 0; i <= last; i++) {
+                ps.setObject(index++, key[i]);
+            }
+        }
+    }
+}
