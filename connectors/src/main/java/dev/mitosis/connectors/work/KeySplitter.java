@@ -18,10 +18,11 @@ import java.util.Set;
 import java.util.StringJoiner;
 
 /**
- * Cuts a table's primary keys into ranges of about equal size ({@link KeySplit}), reading as little as it can: a
- * single integer key is cut arithmetically between its MIN and MAX (two index dives); any other key by walking the
- * primary key {@code rows / parts} rows at a time, with the row count the server estimates. Either way a range may
- * hold more or fewer rows than its share (gaps in the keys, a stale estimate); it never changes which rows exist.
+ * Cuts a table's primary keys into ranges of about equal rows ({@link KeySplit}), reading as little as it can: a
+ * single integer key by the optimizer's row estimates over a grid between its MIN and MAX (index dives, no row
+ * read); any other key by walking the primary key {@code rows / parts} rows at a time, with the row count the
+ * server estimates. Either way a range may hold more or fewer rows than its share (estimates, rows written since);
+ * it never changes which rows exist or which range holds them.
  */
 public final class KeySplitter {
 
@@ -31,6 +32,7 @@ public final class KeySplitter {
     private static final Set<Integer> BINARY_TYPES =
             Set.of(Types.BINARY, Types.VARBINARY, Types.LONGVARBINARY, Types.BLOB);
     private static final int STATEMENT_TIMEOUT_S = 300;
+    private static final int CELLS = 16;
 
     private KeySplitter() {
     }
@@ -62,7 +64,13 @@ public final class KeySplitter {
         }
     }
 
-    /** {@code parts - 1} cuts evenly between MIN and MAX, fewer when there are fewer keys than parts. */
+    /**
+     * {@code parts - 1} cuts between MIN and MAX where the rows, not the keys, are shared evenly. Each cut is found
+     * by estimates alone (the optimizer's {@code EXPLAIN} of a key range, an index dive, no row read): the range is cut
+     * into {@value #CELLS} cells, the cell where the cut's share of rows is reached is cut again, and so on until a
+     * cell holds little enough. Keys in clumps with wide gaps between are thus still cut into ranges of about equal
+     * rows. Fewer cuts when there are fewer keys than parts.
+     */
     private static List<List<String>> integerBoundaries(Connection connection, String from, String column, int parts)
             throws SQLException {
         String quoted = SqlIdentifiers.quote(column);
@@ -80,18 +88,70 @@ public final class KeySplitter {
                 max = new BigInteger(rs.getString(2));
             }
         }
-        BigInteger width = max.subtract(min).add(BigInteger.ONE);
         List<List<String>> boundaries = new ArrayList<>();
-        BigInteger previous = null;
-        for (int i = 1; i < parts; i++) {
-            BigInteger cut = min.add(width.multiply(BigInteger.valueOf(i)).divide(BigInteger.valueOf(parts)))
-                    .subtract(BigInteger.ONE);
-            if (cut.compareTo(min) >= 0 && cut.compareTo(max) < 0 && (previous == null || cut.compareTo(previous) > 0)) {
-                boundaries.add(List.of(cut.toString()));
-                previous = cut;
+        try (Statement statement = connection.createStatement()) {
+            RangeEstimates estimates = new RangeEstimates(statement, from, quoted);
+            BigInteger below = min.subtract(BigInteger.ONE);
+            long total = estimates.rows(below, max);
+            BigInteger previous = below;
+            for (int i = 1; i < parts; i++) {
+                BigInteger cut = estimates.cut(below, max, total * i / parts, Math.max(1, total / (parts * CELLS)));
+                if (cut.compareTo(previous) > 0 && cut.compareTo(max) < 0) {
+                    boundaries.add(List.of(cut.toString()));
+                    previous = cut;
+                }
             }
         }
         return boundaries;
+    }
+
+    /** Row estimates of integer key ranges {@code (lo, hi]}. */
+    private record RangeEstimates(Statement statement, String from, String column) {
+
+        long rows(BigInteger lo, BigInteger hi) throws SQLException {
+            return estimatedRows(statement, "SELECT " + column + " FROM " + from + " WHERE " + column + " > " + lo
+                    + " AND " + column + " <= " + hi);
+        }
+
+        /** A key {@code k} in {@code (lo, hi]} with about {@code need} rows in {@code (lo, k]}. */
+        BigInteger cut(BigInteger lo, BigInteger hi, long need, long tolerance) throws SQLException {
+            while (hi.subtract(lo).compareTo(BigInteger.ONE) > 0) {
+                BigInteger width = hi.subtract(lo);
+                int cells = width.min(BigInteger.valueOf(CELLS)).intValueExact();
+                BigInteger cellLo = lo;
+                boolean narrowed = false;
+                for (int j = 1; j <= cells && !narrowed; j++) {
+                    BigInteger cellHi = lo.add(width.multiply(BigInteger.valueOf(j)).divide(BigInteger.valueOf(cells)));
+                    long rows = rows(cellLo, cellHi);
+                    if (rows >= need) {
+                        if (rows <= tolerance || cellHi.subtract(cellLo).equals(BigInteger.ONE)) {
+                            return 2 * need < rows ? cellLo.max(lo.add(BigInteger.ONE)) : cellHi;
+                        }
+                        lo = cellLo;
+                        hi = cellHi;
+                        narrowed = true;
+                    } else {
+                        need -= rows;
+                        cellLo = cellHi;
+                    }
+                }
+                if (!narrowed) {
+                    return hi;
+                }
+            }
+            return hi;
+        }
+    }
+
+    /** The optimizer's estimate of the rows a query reads, from its {@code EXPLAIN}. */
+    private static long estimatedRows(Statement statement, String query) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("EXPLAIN " + query)) {
+            long rows = 0;
+            while (rs.next()) {
+                rows += rs.getLong("rows");
+            }
+            return rows;
+        }
     }
 
     /** Every {@code rows / parts}-th key in key order, each found from the one before. */

@@ -37,6 +37,10 @@ class KeySplitterIT {
         for (int i = 1; i <= 1000; i++) {
             gappy.add("(" + (i * 7 + i % 3) + ")");
         }
+        StringJoiner clumped = new StringJoiner(", ");
+        for (int i = 1; i <= 1000; i++) {
+            clumped.add("(" + (i + (i > 500 ? 1_000_000 : 0)) + ")");
+        }
         StringJoiner composite = new StringJoiner(", ");
         StringJoiner binary = new StringJoiner(", ");
         for (int i = 0; i < 400; i++) {
@@ -46,6 +50,8 @@ class KeySplitterIT {
         server.execute("CREATE DATABASE ks",
                 "CREATE TABLE ks.gappy (id INT PRIMARY KEY)",
                 "INSERT INTO ks.gappy VALUES " + gappy,
+                "CREATE TABLE ks.clumped (id BIGINT PRIMARY KEY)",
+                "INSERT INTO ks.clumped VALUES " + clumped,
                 "CREATE TABLE ks.edges (id BIGINT UNSIGNED PRIMARY KEY)",
                 "INSERT INTO ks.edges VALUES (0), (1), (9223372036854775808), (18446744073709551614),"
                         + " (18446744073709551615)",
@@ -72,7 +78,16 @@ class KeySplitterIT {
         assertThat(split.boundaries()).hasSize(3);
         List<Long> counts = countsPerRange(split);
         assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(1000);
-        assertThat(counts).allMatch(c -> c > 0);
+        assertThat(counts).allMatch(c -> c >= 200);
+    }
+
+    @Test
+    void keysInClumpsAreCutWhereTheRowsAreNotWhereTheKeySpaceIs() throws SQLException {
+        KeySplit split = split("clumped", List.of("id"), 4);
+        List<Long> counts = countsPerRange(split);
+        assertThat(counts.stream().mapToLong(Long::longValue).sum()).isEqualTo(1000);
+        // Two clumps of 500 keys a million apart: cut evenly over MIN..MAX, two ranges would be empty.
+        assertThat(counts).hasSize(4).allMatch(c -> c >= 150);
     }
 
     @Test
