@@ -5,7 +5,9 @@ import dev.mitosis.connectors.time.Sleeper;
 import dev.mitosis.connectors.shard.ResiduePredicates;
 import dev.mitosis.connectors.sql.SqlFragment;
 import dev.mitosis.connectors.topology.TableRule;
+import dev.mitosis.connectors.work.KeySpan;
 import dev.mitosis.purger.internal.ArchiveWaiter;
+import dev.mitosis.purger.internal.Checkpoint;
 import dev.mitosis.purger.internal.CaptureLagProbe;
 import dev.mitosis.purger.internal.ChunkDeleter;
 import dev.mitosis.purger.internal.ChunkSizer;
@@ -69,6 +71,7 @@ public final class Purger {
     private final List<String> schemas;
     private final BiFunction<String, String, TableRule> rules;
     private final List<String> onlyTables;
+    private final Optional<PurgeRange> range;
     private final List<Interlock> interlocks;
     private final List<ReplicaEndpoint> replicas;
     private final PurgeListener listener;
@@ -86,6 +89,11 @@ public final class Purger {
         this.schemas = List.copyOf(b.schemas);
         this.rules = b.rules;
         this.onlyTables = List.copyOf(b.onlyTables);
+        this.range = Optional.ofNullable(b.range);
+        if (range.isPresent() && onlyTables.size() != 1) {
+            throw new IllegalArgumentException("a purge of " + range.get() + " names exactly one table (only(...)),"
+                    + " not " + onlyTables);
+        }
         this.interlocks = List.copyOf(b.interlocks);
         this.replicas = List.copyOf(b.replicas);
         this.listener = b.listener;
@@ -262,16 +270,17 @@ public final class Purger {
                 }, 0, HeartbeatWriter.INTERVAL_MS, TimeUnit.MILLISECONDS);
                 Throttle throttle = new Throttle(sampling, pacer, sleeper);
                 state.set(State.RUNNING);
-                LOG.info("event=purge_started shard={} server={} purged_residue={} modulus={} tables={}",
+                LOG.info("event=purge_started shard={} server={} purged_residue={} modulus={} tables={} range=\"{}\"",
                         target.newShard(), target.serverName(), plan.purgedResidue(), plan.modulus(),
-                        plan.tables().size());
+                        plan.tables().size(), range.map(Object::toString).orElse("whole table"));
                 for (TablePlan table : plan.tables()) {
                     if (!table.purged()) {
                         continue;
                     }
                     TablePurge.Result result = purgeTable(table, keys.get(table.qualifiedName()), throttle);
                     Optional<ResidueCounts> remaining = Optional.empty();
-                    if (result.finished()) {
+                    // A range's end leaves the rest of the table to other ranges: no count of the whole table.
+                    if (result.finished() && range.isEmpty()) {
                         try (Connection c = target.sessions().open()) {
                             remaining = Optional.of(count(c, table));
                         }
@@ -318,8 +327,44 @@ public final class Purger {
                 throws SQLException, InterruptedException, PurgeAbortedException {
             ResiduePredicates predicates = new ResiduePredicates(target.shardMap());
             SqlFragment residue = predicates.purgeableOn(table.shardKey(), target.oldShard(), target.role());
-            SeekSql sql = new SeekSql(table.schema(), table.table(), key, residue, target.newShard());
-            CheckpointStore checkpoints = new CheckpointStore(target.newShard(), table.schema(), table.table(), key);
+            Optional<KeySpan> span = range.flatMap(PurgeRange::span);
+            Optional<List<Object>> upper = span.flatMap(KeySpan::upperInclusive).map(key::fromSplitText);
+            SeekSql sql = new SeekSql(table.schema(), table.table(), key, residue, target.newShard(), upper);
+            CheckpointStore checkpoints = range.isEmpty()
+                    ? new CheckpointStore(target.newShard(), table.schema(), table.table(), key)
+                    : CheckpointStore.ofRange(target.newShard(), table.schema(), table.table(), key,
+                            range.get().index(), range.get().parts(),
+                            span.flatMap(KeySpan::lowerExclusive).map(key::fromSplitText).orElse(null));
+            TablePurge.Result result = range.isPresent() && span.isEmpty() ? emptyRange(checkpoints)
+                    : tablePurge(table, key, sql, checkpoints, throttle);
+            if (result.finished() && range.isPresent()) {
+                try (Connection c = target.sessions().open()) {
+                    c.setAutoCommit(false);
+                    boolean tableDone = checkpoints.rollUp(c);
+                    LOG.info("event=purge_range_done shard={} table={} range=\"{}\" table_done={}", target.newShard(),
+                            table.qualifiedName(), range.get(), tableDone);
+                }
+            }
+            return result;
+        }
+
+        /** A range past the table's last key at the cut holds no key: done at once, so its table can be. */
+        private TablePurge.Result emptyRange(CheckpointStore checkpoints) throws SQLException {
+            try (Connection c = target.sessions().open()) {
+                c.setAutoCommit(false);
+                Checkpoint at = checkpoints.load(c);
+                if (!at.done()) {
+                    at = new Checkpoint(at.lastKey(), at.rowsDeleted(), at.chunks(), true);
+                    checkpoints.save(c, at);
+                }
+                c.commit();
+                return new TablePurge.Result(at, 0, null, true);
+            }
+        }
+
+        private TablePurge.Result tablePurge(TablePlan table, PrimaryKey key, SeekSql sql, CheckpointStore checkpoints,
+                                             Throttle throttle)
+                throws SQLException, InterruptedException, PurgeAbortedException {
             TablePurge purge = new TablePurge(table, key, new ChunkDeleter(sql, key, checkpoints), checkpoints,
                     new ChunkSizer(settings.chunkTargetMs(), settings.chunkInitialRows(), settings.chunkMaxRows()),
                     throttle, pacer, target.sessions(), clock, sleeper, listener, this::recheckInterlocks);
@@ -376,6 +421,7 @@ public final class Purger {
         private BiFunction<String, String, TableRule> rules =
                 (schema, table) -> TableRule.sharded(schema, table, TableRule.DEFAULT_SHARD_KEY);
         private List<String> onlyTables = List.of();
+        private PurgeRange range;
         private List<Interlock> interlocks = List.of();
         private List<ReplicaEndpoint> replicas = List.of();
         private PurgeListener listener = PurgeListener.NONE;
@@ -403,6 +449,15 @@ public final class Purger {
         /** Limits the purge to these {@code schema.table} names; empty for every table in scope. */
         public Builder only(List<String> tables) {
             this.onlyTables = List.copyOf(tables);
+            return this;
+        }
+
+        /**
+         * Limits the purge of the one table named by {@link #only} to one key range of it, with its own checkpoint;
+         * without, the whole table.
+         */
+        public Builder range(PurgeRange value) {
+            this.range = Objects.requireNonNull(value);
             return this;
         }
 

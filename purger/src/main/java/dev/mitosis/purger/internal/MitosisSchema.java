@@ -36,6 +36,20 @@ public final class MitosisSchema {
                     + " done TINYINT NOT NULL DEFAULT 0,"
                     + " updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
                     + " PRIMARY KEY (new_shard, schema_name, table_name)) ENGINE=InnoDB");
+            // One key range of a table purged by several processes at once; the table's own row is written when
+            // every range is done.
+            s.execute("CREATE TABLE IF NOT EXISTS `_mitosis`.`purge_range_checkpoint` ("
+                    + " new_shard INT NOT NULL,"
+                    + " schema_name VARCHAR(64) NOT NULL,"
+                    + " table_name VARCHAR(64) NOT NULL,"
+                    + " range_parts INT NOT NULL,"
+                    + " range_index INT NOT NULL,"
+                    + " last_key TEXT NULL,"
+                    + " rows_deleted BIGINT UNSIGNED NOT NULL DEFAULT 0,"
+                    + " chunks BIGINT UNSIGNED NOT NULL DEFAULT 0,"
+                    + " done TINYINT NOT NULL DEFAULT 0,"
+                    + " updated_at TIMESTAMP(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6) ON UPDATE CURRENT_TIMESTAMP(6),"
+                    + " PRIMARY KEY (new_shard, schema_name, table_name, range_parts, range_index)) ENGINE=InnoDB");
             s.execute("CREATE TABLE IF NOT EXISTS `_mitosis`.`heartbeat` ("
                     + " server_name VARCHAR(128) NOT NULL PRIMARY KEY,"
                     + " written_at_ms BIGINT NOT NULL) ENGINE=InnoDB");

@@ -6,6 +6,7 @@ import dev.mitosis.connectors.sql.SqlIdentifiers;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.StringJoiner;
 
 /**
@@ -14,6 +15,10 @@ import java.util.StringJoiner;
  * deletes the chunk: no separate seek reads the range first. Composite keys compare lexicographically, written out
  * as {@code c1 > ? OR (c1 = ? AND c2 > ?) ...} so the range optimizer uses the primary key, whose order the
  * {@code ORDER BY} asks for.
+ *
+ * <p>A purge of one key range of the table ({@link dev.mitosis.purger.PurgeRange}) starts after the range's lower
+ * bound (its first checkpoint) and adds the upper one, {@code c1 < ? OR (c1 = ? AND c2 <= ?) ...}: the chunks of two
+ * ranges never touch the same row.
  *
  * <p>The residue predicate is inside the DELETE itself: a wrong lower bound can at worst delete nothing owned. Every
  * DELETE carries a tag comment, {@code mitosis-purge shard=S table=db.t}, which the server copies
@@ -26,6 +31,12 @@ public final class SeekSql {
     private final PrimaryKey key;
     private final SqlFragment residue;
     private final String tag;
+    private final Optional<List<Object>> upperInclusive;
+
+    /** The statement of a whole table: no upper bound. */
+    public SeekSql(String schema, String table, PrimaryKey key, SqlFragment residue, int newShard) {
+        this(schema, table, key, residue, newShard, Optional.empty());
+    }
 
     /**
      * @param schema   the schema
@@ -33,8 +44,15 @@ public final class SeekSql {
      * @param key      its primary key
      * @param residue  the ownership predicate of the rows to delete
      * @param newShard the new shard purged, for the tag
+     * @param upperInclusive the last key of the range purged, or empty for no upper bound
      */
-    public SeekSql(String schema, String table, PrimaryKey key, SqlFragment residue, int newShard) {
+    public SeekSql(String schema, String table, PrimaryKey key, SqlFragment residue, int newShard,
+                   Optional<List<Object>> upperInclusive) {
+        if (upperInclusive.isPresent() && upperInclusive.get().size() != key.size()) {
+            throw new IllegalArgumentException("upper bound " + upperInclusive.get() + " of " + schema + "." + table
+                    + " does not have one value per key column " + key.columns());
+        }
+        this.upperInclusive = upperInclusive;
         this.table = SqlIdentifiers.quote(schema, table);
         this.key = key;
         this.residue = residue;
@@ -49,12 +67,15 @@ public final class SeekSql {
 
     /**
      * {@code DELETE tag FROM t WHERE pk > after AND residue ORDER BY pk LIMIT ? RETURNING pk}; without a lower
-     * bound, from the start. The server deletes in key order, so the last key returned is the chunk's end.
+     * bound, from the start; with an upper bound, {@code AND pk <= upper} too. The server deletes in key order, so
+     * the last key returned is the chunk's end.
      */
     public String deleteNext(boolean hasLowerBound) {
         String columns = columnList();
         return "DELETE " + tag + " FROM " + table + " WHERE "
-                + (hasLowerBound ? "(" + after() + ") AND " : "") + "(" + residue.sql() + ") ORDER BY " + columns
+                + (hasLowerBound ? "(" + after() + ") AND " : "")
+                + (upperInclusive.isPresent() ? "(" + atMost() + ") AND " : "")
+                + "(" + residue.sql() + ") ORDER BY " + columns
                 + " LIMIT ? RETURNING " + columns;
     }
 
@@ -63,6 +84,9 @@ public final class SeekSql {
         int index = 1;
         if (after != null) {
             index = bindLexicographic(ps, index, after);
+        }
+        if (upperInclusive.isPresent()) {
+            index = bindLexicographic(ps, index, upperInclusive.get());
         }
         index = residue.bind(ps, index);
         ps.setInt(index, limit);
@@ -79,6 +103,16 @@ public final class SeekSql {
         StringJoiner or = new StringJoiner(" OR ");
         for (int last = 0; last < key.size(); last++) {
             or.add("(" + prefixEquals(last) + SqlIdentifiers.quote(key.columns().get(last)) + " > ?)");
+        }
+        return or.toString();
+    }
+
+    /** At or before: {@code c1 < ? OR (c1 = ? AND c2 < ?) OR ... OR (c1 = ? AND ... AND cn <= ?)}. */
+    private String atMost() {
+        StringJoiner or = new StringJoiner(" OR ");
+        for (int last = 0; last < key.size(); last++) {
+            or.add("(" + prefixEquals(last) + SqlIdentifiers.quote(key.columns().get(last))
+                    + (last == key.size() - 1 ? " <= ?)" : " < ?)"));
         }
         return or.toString();
     }

@@ -89,7 +89,9 @@ public final class TablePurge {
         try {
             Checkpoint at = checkpoints.load(c);
             c.commit();
-            String resumedFrom = at.lastKey() == null ? null : key.encode(at.lastKey());
+            // A range's first checkpoint is its lower bound: a resume is a checkpoint some chunk or the end wrote.
+            String resumedFrom = at.lastKey() == null || at.chunks() == 0 && !at.done() ? null
+                    : key.encode(at.lastKey());
             listener.tableStarted(plan, resumedFrom);
             long deleted = 0;
             while (!at.done()) {
