@@ -65,7 +65,8 @@ public final class Daemon implements AutoCloseable {
         this.clock = clock;
         this.verdicts = new KafkaVerdictStore(config.kafka());
         this.purges = new PurgeWorkers(config, PurgeSettings.from(config, configFile.toAbsolutePath().getParent()),
-                settings.stateDir(), settings.purgeRetryInterval());
+                settings.stateDir(), settings.purgeRetryInterval(),
+                settings.workGroup().isPresent() ? settings.rangesPerTable() : 1);
     }
 
     /** Starts every worker and the HTTP server; returns once they run. */

@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The purges this daemon was asked to run, one {@link ShardPurge} per new shard, and the listener of the work
- * group that divides their tables among daemons.
+ * group that divides their units (tables, or key ranges of tables) among daemons.
  */
 final class PurgeWorkers implements WorkGroup.Listener {
 
@@ -29,11 +29,15 @@ final class PurgeWorkers implements WorkGroup.Listener {
     private final PurgeSettings settings;
     private final Path stateDir;
     private final Duration retryInterval;
+    private final int rangesPerTable;
     private final Map<Integer, ShardPurge> shards = new ConcurrentSkipListMap<>();
     private volatile WorkGroup work;
 
-    PurgeWorkers(MitosisConfig config, PurgeSettings settings, Path stateDir, Duration retryInterval) {
+    /** @param rangesPerTable key ranges each table is cut into, each a unit of work; 1 keeps a table one unit */
+    PurgeWorkers(MitosisConfig config, PurgeSettings settings, Path stateDir, Duration retryInterval,
+                 int rangesPerTable) {
         this.config = config;
+        this.rangesPerTable = rangesPerTable;
         this.settings = settings;
         this.stateDir = stateDir;
         this.retryInterval = retryInterval;
@@ -63,7 +67,8 @@ final class PurgeWorkers implements WorkGroup.Listener {
         if (existing != null && existing.alive()) {
             return Optional.empty();
         }
-        ShardPurge purge = new ShardPurge(shard, config, settings, work, controlOf(shard), retryInterval);
+        ShardPurge purge = new ShardPurge(shard, config, settings, work, controlOf(shard), retryInterval,
+                rangesPerTable);
         shards.put(shard, purge);
         purge.start();
         LOG.info("event=purge_requested shard={}", shard);

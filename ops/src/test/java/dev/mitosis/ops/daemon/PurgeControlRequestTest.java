@@ -30,7 +30,7 @@ class PurgeControlRequestTest {
                 "pairs:", "  - pair: 0", "    servers:", "      - {name: a, host: 127.0.0.1, port: 3301}",
                 "      - {name: a0, host: 127.0.0.1, port: 3302}", ""), "mitosis.yaml", dir);
         return new PurgeControlRequest(new PurgeWorkers(config, PurgeSettings.defaults(), dir,
-                java.time.Duration.ofSeconds(30)), 2);
+                java.time.Duration.ofSeconds(30), 1), 2);
     }
 
     @Test
