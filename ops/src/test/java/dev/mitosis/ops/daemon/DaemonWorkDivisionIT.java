@@ -30,8 +30,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Purge work divided through a Kafka consumer group. Two fleets with the same rows go through the same runbook
  * (verify, flip, cut); then fleet X's new shard 1 is purged by one daemon and fleet Y's by two daemons of one work
- * group, one of which is stopped half-way so its tables move to the other and resume from their checkpoints. The
- * rows left on every server of Y equal those left on X, table by table, and both daemons of Y purged tables. X's
+ * group, one of which is stopped half-way so its units (the key ranges of the tables, four each by default) move
+ * to the other and resume from their checkpoints. The rows left on every server of Y equal those left on X, table
+ * by table, and both daemons of Y purged tables. X's
  * purge, asked for inside the quiet window after the flip, is refused first and starts by itself once it passed.
  */
 class DaemonWorkDivisionIT {
