@@ -169,5 +169,12 @@ class PurgeRangeIT {
                 + " WHERE new_shard = 0 AND table_name = 'blobs'")).isEqualTo("1:" + residue);
         assertThat(server.queryString("SELECT done FROM _mitosis.purge_range_checkpoint WHERE new_shard = 0"
                 + " AND table_name = 'blobs' AND range_parts = 4 AND range_index = 3")).isEqualTo("1");
+        // A process that died between the last range's end and the table's row: the ranges still say done.
+        server.execute("DELETE FROM _mitosis.purge_checkpoint WHERE new_shard = 0 AND table_name = 'blobs'");
+        try (Connection c = server.connect("")) {
+            PurgeCheckpoints.Recorded recorded = PurgeCheckpoints.of(c, 0, "app", "blobs").orElseThrow();
+            assertThat(recorded.done()).isTrue();
+            assertThat(recorded.rowsDeleted()).isEqualTo(residue);
+        }
     }
 }

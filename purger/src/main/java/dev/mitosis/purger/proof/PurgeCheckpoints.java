@@ -58,7 +58,24 @@ public final class PurgeCheckpoints {
                 String updated = base.updatedAt() == null || rs.getString(4).compareTo(base.updatedAt()) > 0
                         ? rs.getString(4) : base.updatedAt();
                 return Optional.of(new Recorded(base.rowsDeleted() + rs.getLong(2), base.chunks() + rs.getLong(3),
-                        false, updated));
+                        everyRangeDone(c, newShard, schema, table), updated));
+            }
+        }
+    }
+
+    /**
+     * Whether every range of a cut of the table is done: the table's own row is written right after, unless the
+     * process that finished the last range died in between.
+     */
+    private static boolean everyRangeDone(Connection c, int newShard, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT range_parts FROM `_mitosis`.`purge_range_checkpoint`"
+                + " WHERE new_shard = ? AND schema_name = ? AND table_name = ? AND done"
+                + " GROUP BY range_parts HAVING COUNT(*) = range_parts")) {
+            ps.setInt(1, newShard);
+            ps.setString(2, schema);
+            ps.setString(3, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
             }
         }
     }
