@@ -16,6 +16,7 @@ import dev.mitosis.connectors.topology.TableRule;
 import dev.mitosis.purger.InterlockResult;
 import dev.mitosis.purger.PurgeHistory;
 import dev.mitosis.purger.ReplicationCutInterlock;
+import dev.mitosis.purger.proof.PurgeCheckpoints;
 import dev.mitosis.verifier.Gate;
 import dev.mitosis.verifier.KafkaVerdictStore;
 import dev.mitosis.verifier.PairReport;
@@ -99,21 +100,17 @@ final class FleetEvidence implements SplitEvidence {
             boolean started = PurgeHistory.of(c).isPresent();
             long deleted = 0;
             int done = 0;
-            if (started) {
-                try (PreparedStatement ps = c.prepareStatement("SELECT COALESCE(SUM(rows_deleted), 0), COALESCE(SUM(done), 0)"
-                        + " FROM `_mitosis`.`purge_checkpoint` WHERE new_shard = ?")) {
-                    ps.setInt(1, shard);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        deleted = rs.getLong(1);
-                        done = rs.getInt(2);
-                    }
-                }
-            }
             long remaining = 0;
             int tables = 0;
             for (TableRule rule : shardedTables(c)) {
                 tables++;
+                if (started) {
+                    // Per table, so a table purged in key ranges counts its ranges before its own row is written.
+                    Optional<PurgeCheckpoints.Recorded> recorded =
+                            PurgeCheckpoints.of(c, shard, rule.schema(), rule.table());
+                    deleted += recorded.map(PurgeCheckpoints.Recorded::rowsDeleted).orElse(0L);
+                    done += recorded.filter(PurgeCheckpoints.Recorded::done).isPresent() ? 1 : 0;
+                }
                 SqlFragment residue = predicates.purgeableOn(rule.shardKey().orElseThrow(), oldShard, server.role());
                 try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM "
                         + SqlIdentifiers.quote(rule.schema(), rule.table()) + " WHERE " + residue.sql())) {
