@@ -1,18 +1,17 @@
 package dev.mitosis.capture.internal;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import dev.mitosis.connectors.events.ChangeEventReader;
-import io.debezium.embedded.EmbeddedEngineChangeEvent;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,24 +21,30 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Publishes each batch the engine hands over, and marks it processed only once the broker acknowledged every
  * record of it ({@code acks=all}): the offset Debezium then stores never runs ahead of what Kafka holds, so a
  * kill at any instant replays (duplicates) but never loses.
  * <p>
- * The engine's thread only sends: it hands each sent batch to a marker thread and goes on to poll and convert the
- * next one, up to {@value #IN_FLIGHT_BATCHES} batches ahead of the one the marker awaits. The marker waits for each
+ * The engine hands over its records unconverted: a converter thread turns them into JSON, in chunks of
+ * {@value #CONVERT_CHUNK} and up to {@value #CHUNKS_AHEAD} chunks ahead, while the engine's thread sends each chunk
+ * converted before, in order (the engine itself would convert the whole batch before handing any of it over). The
+ * sent batch goes to a marker thread, and the engine's thread goes on to poll the next one, up to
+ * {@value #IN_FLIGHT_BATCHES} batches ahead of the one the marker awaits. The marker waits for each
  * batch's acknowledgements, in the order they were sent, and only then marks its records; the engine stores
  * (flushes) what is marked at the end of its next batch or idle poll, and when it stops. A record the broker
  * refused stops all marking for good — nothing after it is ever marked — and fails the engine (at its next batch,
  * and at once through {@code onFailure} when idle), which restarts from the stored offset.
  */
-public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<ChangeEvent<byte[], byte[]>>,
+public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<RecordChangeEvent<SourceRecord>>,
         AutoCloseable {
 
     /** Header: the name of the server whose binlog the event was read from. */
@@ -58,9 +63,18 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
      * until marked, so memory is up to 5 × {@code max.batch.size} events.
      */
     static final int IN_FLIGHT_BATCHES = 4;
+    /**
+     * Records converted per hand-over between the converter thread and the engine's: one hand-over per record costs
+     * as much as converting a small one.
+     */
+    static final int CONVERT_CHUNK = 32;
+    /**
+     * Chunks converted but not yet sent, at most: enough that the sender never waits on a converter that keeps up,
+     * few enough that 50 KB events (a 1k-row statement's text in each) do not pile up a batch's worth of JSON.
+     */
+    static final int CHUNKS_AHEAD = 3;
     /** Longer than the producer's delivery timeout (120 s), which fails an unacknowledged send before this. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(150);
-    private static final JsonFactory JSON = new JsonFactory();
     private static final byte[] START_OF_TRANSACTION = "0:0".getBytes(StandardCharsets.UTF_8);
 
     private final Producer<byte[], byte[]> producer;
@@ -68,6 +82,8 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     private final byte[] serverId;
     private final CaptureProgress progress;
     private final Consumer<PublishFailedException> onFailure;
+    private final Function<SourceRecord, ChangeEvent<byte[], byte[]>> converter;
+    private final ExecutorService converting;
     private final BlockingQueue<Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private final Thread marker;
     private final Object markedLock = new Object();
@@ -79,22 +95,30 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     /**
      * @param onFailure told once, from the marker thread, when the broker refused a record: the engine must stop
      *                  (it is also failed at its next batch)
+     * @param converter turns a record into the key and value published (see {@link JsonRecordConverter})
      */
     public PublishingConsumer(Producer<byte[], byte[]> producer, String serverName, long serverId,
-                              CaptureProgress progress, Consumer<PublishFailedException> onFailure) {
+                              CaptureProgress progress, Consumer<PublishFailedException> onFailure,
+                              Function<SourceRecord, ChangeEvent<byte[], byte[]>> converter) {
         this.producer = producer;
         this.serverName = serverName.getBytes(StandardCharsets.UTF_8);
         this.serverId = Long.toString(serverId).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
         this.onFailure = onFailure;
+        this.converter = converter;
+        this.converting = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, "capture-converter-" + serverName);
+            thread.setDaemon(true);
+            return thread;
+        });
         this.marker = new Thread(this::markAcknowledged, "capture-marker-" + serverName);
         this.marker.setDaemon(true);
         this.marker.start();
     }
 
     @Override
-    public void handleBatch(List<ChangeEvent<byte[], byte[]>> records,
-                            DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer)
+    public void handleBatch(List<RecordChangeEvent<SourceRecord>> records,
+                            DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         failIfRefused();
         Sent sent = send(records, committer);
@@ -151,6 +175,7 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     @Override
     public void close() throws InterruptedException {
         closed = true;
+        converting.shutdownNow();
         marker.interrupt();
         marker.join(TimeUnit.SECONDS.toMillis(10));
     }
@@ -178,27 +203,71 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     }
 
     /** One batch handed to the producer, not yet marked processed. */
-    private record Sent(List<ChangeEvent<byte[], byte[]>> records, List<Future<RecordMetadata>> acks,
-                        DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer, byte[] lastValue) {
+    private record Sent(List<RecordChangeEvent<SourceRecord>> records, List<Future<RecordMetadata>> acks,
+                        DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer,
+                        SourceRecord lastPublished) {
     }
 
-    private Sent send(List<ChangeEvent<byte[], byte[]>> records,
-                      DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> committer) {
-        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
-        byte[] lastValue = null;
-        for (ChangeEvent<byte[], byte[]> record : records) {
-            if (record.value() == null || record.destination().startsWith(EngineProperties.HEARTBEAT_PREFIX)) {
-                continue;
+    /**
+     * Sends every record but heartbeats in the engine's order, chunk by chunk as the converter thread has them: it
+     * converts the next chunks while this thread sends the one before.
+     */
+    private Sent send(List<RecordChangeEvent<SourceRecord>> records,
+                      DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
+            throws InterruptedException {
+        List<SourceRecord> published = new ArrayList<>(records.size());
+        for (RecordChangeEvent<SourceRecord> record : records) {
+            SourceRecord source = record.record();
+            if (source.value() != null && !source.topic().startsWith(EngineProperties.HEARTBEAT_PREFIX)) {
+                published.add(source);
             }
-            RecordHeaders headers = new RecordHeaders();
-            headers.add(HEADER_SERVER, serverName);
-            headers.add(HEADER_SERVER_ID, serverId);
-            headers.add(HEADER_TRANSACTION_POSITION, transactionPosition(record));
-            acks.add(producer.send(new ProducerRecord<>(record.destination(), null, record.key(), record.value(),
-                    headers)));
-            lastValue = record.value();
         }
-        return new Sent(records, acks, committer, lastValue);
+        int chunks = (published.size() + CONVERT_CHUNK - 1) / CONVERT_CHUNK;
+        List<Future<List<ChangeEvent<byte[], byte[]>>>> converted = new ArrayList<>(chunks);
+        for (int c = 0; c < Math.min(CHUNKS_AHEAD, chunks); c++) {
+            converted.add(convert(published, c));
+        }
+        List<Future<RecordMetadata>> acks = new ArrayList<>(published.size());
+        for (int c = 0; c < chunks; c++) {
+            List<ChangeEvent<byte[], byte[]>> events = converted(converted.get(c), published.get(c * CONVERT_CHUNK));
+            converted.set(c, null);
+            if (c + CHUNKS_AHEAD < chunks) {
+                converted.add(convert(published, c + CHUNKS_AHEAD));
+            }
+            for (int i = 0; i < events.size(); i++) {
+                ChangeEvent<byte[], byte[]> event = events.get(i);
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(HEADER_SERVER, serverName);
+                headers.add(HEADER_SERVER_ID, serverId);
+                headers.add(HEADER_TRANSACTION_POSITION, transactionPosition(published.get(c * CONVERT_CHUNK + i)));
+                acks.add(producer.send(new ProducerRecord<>(event.destination(), null, event.key(), event.value(),
+                        headers)));
+            }
+        }
+        return new Sent(records, acks, committer, published.isEmpty() ? null : published.get(published.size() - 1));
+    }
+
+    /** Chunk {@code chunk} of {@code published}, converted on the converter thread. */
+    private Future<List<ChangeEvent<byte[], byte[]>>> convert(List<SourceRecord> published, int chunk) {
+        List<SourceRecord> part = published.subList(chunk * CONVERT_CHUNK,
+                Math.min(published.size(), (chunk + 1) * CONVERT_CHUNK));
+        return converting.submit(() -> {
+            List<ChangeEvent<byte[], byte[]>> events = new ArrayList<>(part.size());
+            for (SourceRecord record : part) {
+                events.add(converter.apply(record));
+            }
+            return events;
+        });
+    }
+
+    private static List<ChangeEvent<byte[], byte[]>> converted(Future<List<ChangeEvent<byte[], byte[]>>> conversion,
+                                                               SourceRecord first) throws InterruptedException {
+        try {
+            return conversion.get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot convert the change events of " + first.topic() + " from "
+                    + first.sourceOffset() + " on to JSON: " + e.getCause(), e.getCause());
+        }
     }
 
     /**
@@ -226,12 +295,12 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
     }
 
     private void mark(Sent sent) throws InterruptedException {
-        for (ChangeEvent<byte[], byte[]> record : sent.records()) {
+        for (RecordChangeEvent<SourceRecord> record : sent.records()) {
             sent.committer().markProcessed(record);
         }
         progress.acknowledged(completedGtids(sent.records()));
-        if (sent.lastValue() != null) {
-            recordProgress(sent.acks().size(), sent.lastValue());
+        if (sent.lastPublished() != null) {
+            recordProgress(sent.acks().size(), sent.lastPublished());
         } else if (!sent.records().isEmpty()) {
             progress.heartbeat();
         }
@@ -241,11 +310,11 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
      * The offset Debezium stores with a row says how many events of its transaction, and rows of its rows event,
      * a restart skips to resume after it: a place unique within the transaction, the same on every replay.
      */
-    private static byte[] transactionPosition(ChangeEvent<byte[], byte[]> record) {
-        if (!(record instanceof EmbeddedEngineChangeEvent<?, ?, ?> embedded)) {
+    private static byte[] transactionPosition(SourceRecord record) {
+        Map<String, ?> offset = record.sourceOffset();
+        if (offset == null) {
             return START_OF_TRANSACTION;
         }
-        Map<String, ?> offset = embedded.sourceRecord().sourceOffset();
         Object event = offset.get("event");
         Object row = offset.get("row");
         if (event == null && row == null) {
@@ -260,50 +329,30 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<C
      * (MariaDB connector's {@code BinlogOffsetContext.GTID_SET_KEY}; a row inside a transaction does not count its
      * own transaction, the heartbeat after its commit does).
      */
-    private static String completedGtids(List<ChangeEvent<byte[], byte[]>> records) {
+    private static String completedGtids(List<RecordChangeEvent<SourceRecord>> records) {
         for (int i = records.size() - 1; i >= 0; i--) {
-            if (records.get(i) instanceof EmbeddedEngineChangeEvent<?, ?, ?> embedded) {
-                Object gtids = embedded.sourceRecord().sourceOffset().get(GTID_SET_KEY);
-                if (gtids != null) {
-                    return gtids.toString();
-                }
+            Map<String, ?> offset = records.get(i).record().sourceOffset();
+            Object gtids = offset == null ? null : offset.get(GTID_SET_KEY);
+            if (gtids != null) {
+                return gtids.toString();
             }
         }
         return null;
     }
 
-    /** Reads source.gtid and source.ts_ms of the batch's last event, streaming: no tree for one field. */
-    private void recordProgress(int count, byte[] value) {
-        String gtid = null;
-        Instant time = null;
-        try (JsonParser p = JSON.createParser(value)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                progress.published(count, null, null);
-                return;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                p.nextToken();
-                if ("source".equals(field) && p.currentToken() == JsonToken.START_OBJECT) {
-                    while (p.nextToken() == JsonToken.FIELD_NAME) {
-                        String name = p.currentName();
-                        p.nextToken();
-                        if ("gtid".equals(name) && p.currentToken() == JsonToken.VALUE_STRING) {
-                            gtid = p.getText();
-                        } else if ("ts_ms".equals(name) && p.currentToken().isNumeric()) {
-                            time = Instant.ofEpochMilli(p.getLongValue());
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            // Health only: an unreadable value was still published; count it without a position.
-        }
-        progress.published(count, gtid, time);
+    /** Reads source.gtid and source.ts_ms of the batch's last event from the connector's record, not its JSON. */
+    private void recordProgress(int count, SourceRecord last) {
+        Struct source = last.value() instanceof Struct value && value.schema().field("source") != null
+                ? value.getStruct("source") : null;
+        Object gtid = field(source, "gtid");
+        Object time = field(source, "ts_ms");
+        progress.published(count, gtid == null ? null : gtid.toString(),
+                time instanceof Number millis ? Instant.ofEpochMilli(millis.longValue()) : null);
+    }
+
+    private static Object field(Struct struct, String name) {
+        Field field = struct == null ? null : struct.schema().field(name);
+        return field == null ? null : struct.get(field);
     }
 
     /** The broker refused or timed out a record: retriable (the engine restarts from the stored offset). */

@@ -10,10 +10,12 @@ import dev.mitosis.connectors.capture.CaptureState;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.topology.Server;
-import io.debezium.engine.ChangeEvent;
+import io.debezium.embedded.Connect;
 import io.debezium.engine.DebeziumEngine;
-import io.debezium.engine.format.JsonByteArray;
+import io.debezium.engine.RecordChangeEvent;
+import io.debezium.engine.format.ChangeEventFormat;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
@@ -150,13 +153,19 @@ public final class ServerCapture implements Runnable {
             reader.setDaemon(true);
             reader.start();
         });
+        long checksStart = System.nanoTime();
         try {
             facts = new Preflight(connector, schemas, settings.snapshotMode()).check();
+            // Listed before the stored position is known, while it is still read: a file purged after this listing
+            // fails the binlog client with error 1236, which is a gap as well (isGap).
+            List<String> binlogFiles = BinlogAvailability.files(connector);
             Optional<StoredOffsets.Position> stored = storedPosition.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            LOG.info("event=capture_checked server={} checks_ms={} stored_position={}", server.name(),
+                    (System.nanoTime() - checksStart) / 1_000_000, stored.map(StoredOffsets.Position::binlogFile)
+                            .orElse("none"));
             if (stored.isPresent()) {
                 progress.resumedFrom(stored.get().gtids().orElse(null));
-                Optional<String> gap = BinlogAvailability.gap(stored.get().binlogFile(),
-                        BinlogAvailability.files(connector));
+                Optional<String> gap = BinlogAvailability.gap(stored.get().binlogFile(), binlogFiles);
                 if (gap.isPresent()) {
                     return new Outcome(new GapDetectedException(server.name(), gap.get(), rebaselineCommand, null),
                             null, false);
@@ -178,6 +187,8 @@ public final class ServerCapture implements Runnable {
         AtomicReference<String> engineMessage = new AtomicReference<>();
         CountDownLatch polling = new CountDownLatch(1);
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(CaptureEngineConfig.producer(kafka, server));
+        Properties engineProperties = CaptureEngineConfig.engine(server, schemas, kafka, settings.snapshotMode(),
+                replicaServerId);
         PublishingConsumer publishing = new PublishingConsumer(producer, server.name(), facts.serverId(), progress,
                 refused -> {
                     // The marker thread must not wait for the engine it stops.
@@ -185,11 +196,13 @@ public final class ServerCapture implements Runnable {
                     Thread stopper = new Thread(this::closeEngine, "capture-refused-" + server.name());
                     stopper.setDaemon(true);
                     stopper.start();
-                });
+                }, new JsonRecordConverter(engineProperties));
         this.publishing.set(publishing);
         try {
-            DebeziumEngine<ChangeEvent<byte[], byte[]>> built = DebeziumEngine.create(JsonByteArray.class)
-                    .using(CaptureEngineConfig.engine(server, schemas, kafka, settings.snapshotMode(), replicaServerId))
+            // Records reach PublishingConsumer unconverted: it converts them to JSON while it sends (see there).
+            DebeziumEngine<RecordChangeEvent<SourceRecord>> built = DebeziumEngine.create(
+                            ChangeEventFormat.of(Connect.class))
+                    .using(engineProperties)
                     .using(clock)
                     .using((success, message, error) -> {
                         engineMessage.set(message);

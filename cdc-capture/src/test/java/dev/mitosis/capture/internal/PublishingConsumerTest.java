@@ -1,10 +1,15 @@
 package dev.mitosis.capture.internal;
 
 import com.codahale.metrics.MetricRegistry;
-import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
+import io.debezium.engine.RecordChangeEvent;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -12,6 +17,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,29 +29,39 @@ import static org.awaitility.Awaitility.await;
 /** The marking order of {@link PublishingConsumer}: never before the broker's acknowledgement, in send order. */
 class PublishingConsumerTest {
 
-    private record Event(String destination, byte[] value) implements ChangeEvent<byte[], byte[]> {
+    private static final Schema SOURCE = SchemaBuilder.struct().field("gtid", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("ts_ms", Schema.INT64_SCHEMA).build();
+    private static final Schema ENVELOPE = SchemaBuilder.struct().field("after", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("source", SOURCE).build();
+
+    /** A record as the engine hands it over: the connector's record, unconverted. */
+    private record Event(SourceRecord record) implements RecordChangeEvent<SourceRecord> {
         static Event row(String text) {
-            return new Event("it.cdc.p0-a.app.users", ("{\"id\":\"" + text + "\"}").getBytes(StandardCharsets.UTF_8));
+            return row(text, 0, 0);
         }
 
-        @Override
-        public byte[] key() {
-            return value;
+        static Event row(String text, int event, int row) {
+            Struct value = new Struct(ENVELOPE).put("after", text)
+                    .put("source", new Struct(SOURCE).put("gtid", "0-1-" + text).put("ts_ms", 1_000L));
+            return new Event(new SourceRecord(Map.of("server", "it.cdc.p0-a"),
+                    Map.of("gtids", "0-1-0", "event", event, "row", row), "it.cdc.p0-a.app.users",
+                    Schema.STRING_SCHEMA, text, ENVELOPE, value));
         }
 
-        @Override
-        public Integer partition() {
-            return null;
+        static Event heartbeat() {
+            return new Event(new SourceRecord(Map.of("server", "it.cdc.p0-a"), Map.of("gtids", "0-1-9"),
+                    EngineProperties.HEARTBEAT_PREFIX + ".it.cdc.p0-a", Schema.STRING_SCHEMA, "k",
+                    Schema.STRING_SCHEMA, "{}"));
         }
     }
 
     /** What the engine was told, in order. */
-    private static final class Committer implements DebeziumEngine.RecordCommitter<ChangeEvent<byte[], byte[]>> {
-        final List<ChangeEvent<byte[], byte[]>> marked = new CopyOnWriteArrayList<>();
+    private static final class Committer implements DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> {
+        final List<RecordChangeEvent<SourceRecord>> marked = new CopyOnWriteArrayList<>();
         final AtomicInteger batchesFinished = new AtomicInteger();
 
         @Override
-        public void markProcessed(ChangeEvent<byte[], byte[]> record) {
+        public void markProcessed(RecordChangeEvent<SourceRecord> record) {
             marked.add(record);
         }
 
@@ -54,7 +71,7 @@ class PublishingConsumerTest {
         }
 
         @Override
-        public void markProcessed(ChangeEvent<byte[], byte[]> record, DebeziumEngine.Offsets offsets) {
+        public void markProcessed(RecordChangeEvent<SourceRecord> record, DebeziumEngine.Offsets offsets) {
             marked.add(record);
         }
 
@@ -68,8 +85,15 @@ class PublishingConsumerTest {
             new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
     private final Committer committer = new Committer();
     private final List<PublishingConsumer.PublishFailedException> refusals = new CopyOnWriteArrayList<>();
-    private final PublishingConsumer consumer = new PublishingConsumer(producer, "p0-a", 1,
-            new CaptureProgress("p0-a", new MetricRegistry(), Clock.systemUTC()), refusals::add);
+    private final CaptureProgress progress = new CaptureProgress("p0-a", new MetricRegistry(), Clock.systemUTC());
+    private final PublishingConsumer consumer = new PublishingConsumer(producer, "p0-a", 1, progress, refusals::add,
+            new JsonRecordConverter(engineConverterSettings()));
+
+    private static Properties engineConverterSettings() {
+        Properties p = new Properties();
+        p.setProperty("converter.schemas.enable", "false");
+        return p;
+    }
 
     @AfterEach
     void stopMarker() throws InterruptedException {
@@ -119,14 +143,14 @@ class PublishingConsumerTest {
 
     @Test
     void heartbeatsAreStoredAtOnceWhenNothingIsInFlightAndAfterWhatIsOtherwise() throws Exception {
-        Event heartbeat = new Event(EngineProperties.HEARTBEAT_PREFIX + ".it.cdc.p0-a", new byte[] {'{', '}'});
+        Event heartbeat = Event.heartbeat();
         consumer.handleBatch(List.of(heartbeat), committer);
         assertThat(producer.history()).isEmpty();
         assertThat(committer.marked).containsExactly(heartbeat);
         assertThat(committer.batchesFinished).hasValue(1);
 
         Event row = Event.row("1");
-        Event later = new Event(EngineProperties.HEARTBEAT_PREFIX + ".it.cdc.p0-a", new byte[] {'{', '}'});
+        Event later = Event.heartbeat();
         consumer.handleBatch(List.of(row), committer);
         consumer.handleBatch(List.of(later), committer);
         assertThat(committer.marked).as("the heartbeat's offset is past the unacknowledged row")
@@ -134,5 +158,35 @@ class PublishingConsumerTest {
         producer.completeNext();
         assertThat(consumer.drain(Duration.ofSeconds(10))).isTrue();
         assertThat(committer.marked).containsExactly(heartbeat, row, later);
+    }
+
+    @Test
+    void eachRowIsPublishedAsTheEnginesJsonWithItsHeadersInTheEnginesOrder() throws Exception {
+        List<Event> rows = new java.util.ArrayList<>();
+        for (int i = 0; i < 5 * PublishingConsumer.CONVERT_CHUNK + 7; i++) {
+            rows.add(Event.row("r" + i, 2, i));
+        }
+        consumer.handleBatch(List.<RecordChangeEvent<SourceRecord>>copyOf(rows), committer);
+        List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+        assertThat(sent).hasSize(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+            ProducerRecord<byte[], byte[]> record = sent.get(i);
+            assertThat(record.topic()).isEqualTo("it.cdc.p0-a.app.users");
+            assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("\"r" + i + "\"");
+            assertThat(new String(record.value(), StandardCharsets.UTF_8))
+                    .isEqualTo("{\"after\":\"r" + i + "\",\"source\":{\"gtid\":\"0-1-r" + i + "\",\"ts_ms\":1000}}");
+            assertThat(new String(record.headers().lastHeader(PublishingConsumer.HEADER_TRANSACTION_POSITION).value(),
+                    StandardCharsets.UTF_8)).isEqualTo("2:" + i);
+            assertThat(record.headers().lastHeader(PublishingConsumer.HEADER_SERVER).value())
+                    .isEqualTo("p0-a".getBytes(StandardCharsets.UTF_8));
+            assertThat(record.headers().lastHeader(PublishingConsumer.HEADER_SERVER_ID).value())
+                    .isEqualTo("1".getBytes(StandardCharsets.UTF_8));
+        }
+        while (producer.completeNext()) {
+            // acknowledge all
+        }
+        assertThat(consumer.drain(Duration.ofSeconds(10))).isTrue();
+        assertThat(committer.marked).containsExactlyElementsOf(rows);
+        assertThat(progress.lastGtid()).contains("0-1-r" + (rows.size() - 1));
     }
 }
