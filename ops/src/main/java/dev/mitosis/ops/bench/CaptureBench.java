@@ -11,6 +11,7 @@ import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.testkit.KafkaBroker;
 import dev.mitosis.testkit.MariaDbServer;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -27,6 +28,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToDoubleFunction;
 
@@ -156,6 +158,7 @@ public final class CaptureBench {
                             rate.streamingEventsPerSecond(), rate.startSeconds(), loadAverage());
                 }
             }
+            deleteTopics(config);
         }
         double mitosis = median(rates.get(MITOSIS), Rate::eventsPerSecond);
         double bare = median(rates.get(BARE), Rate::eventsPerSecond);
@@ -177,6 +180,20 @@ public final class CaptureBench {
         result.put("load_average", loadAverage());
         System.err.println("bench " + scenario + ": " + result);
         return result;
+    }
+
+    /**
+     * Deletes every topic of a finished run (its prefix's): each run publishes the whole backlog anew, about 15 GB
+     * over all runs at 200k rows, which filled the disk when kept. The broker removes the files a minute later.
+     */
+    private static void deleteTopics(MitosisConfig config) throws Exception {
+        KafkaClients kafka = new KafkaClients(config.kafka());
+        String prefix = kafka.topics().prefix() + ".";
+        try (Admin admin = kafka.newAdmin("bench-cleanup")) {
+            List<String> runTopics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                    .filter(name -> name.startsWith(prefix)).toList();
+            admin.deleteTopics(runTopics).all().get(30, TimeUnit.SECONDS);
+        }
     }
 
     private static double median(List<Rate> rates, ToDoubleFunction<Rate> value) {
@@ -336,6 +353,7 @@ public final class CaptureBench {
             reader.interrupt();
             rssWithCapture = rssMib();
         }
+        deleteTopics(config);
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         Map<String, Object> result = new LinkedHashMap<>();
