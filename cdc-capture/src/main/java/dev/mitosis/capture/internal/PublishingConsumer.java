@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -84,6 +85,8 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
     private final Consumer<PublishFailedException> onFailure;
     private final Function<SourceRecord, ChangeEvent<byte[], byte[]>> converter;
     private final ExecutorService converting;
+    private final CompletableFuture<Boolean> startCheck;
+    private boolean startChecked;
     private final BlockingQueue<Sent> inFlight = new ArrayBlockingQueue<>(IN_FLIGHT_BATCHES);
     private final Thread marker;
     private final Object markedLock = new Object();
@@ -96,16 +99,20 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
      * @param onFailure told once, from the marker thread, when the broker refused a record: the engine must stop
      *                  (it is also failed at its next batch)
      * @param converter turns a record into the key and value published (see {@link JsonRecordConverter})
+     * @param startCheck a check of the start that runs while the engine starts: nothing is sent (so nothing is
+     *                   marked or stored) before it completed with true; false or a failure fails the engine
      */
     public PublishingConsumer(Producer<byte[], byte[]> producer, String serverName, long serverId,
                               CaptureProgress progress, Consumer<PublishFailedException> onFailure,
-                              Function<SourceRecord, ChangeEvent<byte[], byte[]>> converter) {
+                              Function<SourceRecord, ChangeEvent<byte[], byte[]>> converter,
+                              CompletableFuture<Boolean> startCheck) {
         this.producer = producer;
         this.serverName = serverName.getBytes(StandardCharsets.UTF_8);
         this.serverId = Long.toString(serverId).getBytes(StandardCharsets.UTF_8);
         this.progress = progress;
         this.onFailure = onFailure;
         this.converter = converter;
+        this.startCheck = startCheck;
         this.converting = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, "capture-converter-" + serverName);
             thread.setDaemon(true);
@@ -121,6 +128,10 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
                             DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
             throws InterruptedException {
         failIfRefused();
+        if (!startChecked) {
+            awaitStartCheck();
+            startChecked = true;
+        }
         Sent sent = send(records, committer);
         synchronized (markedLock) {
             if (sent.acks().isEmpty() && markedBatches == sentBatches) {
@@ -141,6 +152,25 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
         }
         // Stores what the marker marked so far (earlier batches, acknowledged while this one was converted and sent).
         committer.markBatchFinished();
+    }
+
+    private void awaitStartCheck() throws InterruptedException {
+        long deadline = System.nanoTime() + ACK_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                if (startCheck.get(100, TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+                throw new IllegalStateException("the stored position is no longer in the server's binlogs");
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("the start check failed: " + StoredPositionCheck.cause(e), e);
+            } catch (TimeoutException e) {
+                if (closed || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the start check did not finish within "
+                            + ACK_TIMEOUT.toSeconds() + " s", e);
+                }
+            }
+        }
     }
 
     private void failIfRefused() {

@@ -136,40 +136,15 @@ public final class ServerCapture implements Runnable {
 
     private Outcome runOnce() {
         Preflight.Facts facts;
-        // The broker's side (offsets topic, stored position) is read while the server is checked: a start is
-        // seconds of catching up not done.
-        CompletableFuture<Optional<StoredOffsets.Position>> storedPosition = CompletableFuture.supplyAsync(() -> {
-            try {
-                CaptureTopics.ensure(kafka);
-            } catch (ExecutionException | TimeoutException e) {
-                throw new CompletionException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new CompletionException(e);
-            }
-            return new StoredOffsets(kafka).read(server);
-        }, task -> {
-            Thread reader = new Thread(task, "capture-offsets-" + server.name());
-            reader.setDaemon(true);
-            reader.start();
-        });
-        long checksStart = System.nanoTime();
+        // The broker's side (topics, then the stored position and its gap check) runs while the server is checked,
+        // and its gap check while the engine starts: a start is seconds of catching up not done.
+        StoredPositionCheck stored = StoredPositionCheck.start(kafka, server, connector, progress);
         try {
             facts = new Preflight(connector, schemas, settings.snapshotMode()).check();
-            // Listed before the stored position is known, while it is still read: a file purged after this listing
-            // fails the binlog client with error 1236, which is a gap as well (isGap).
-            List<String> binlogFiles = BinlogAvailability.files(connector);
-            Optional<StoredOffsets.Position> stored = storedPosition.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            LOG.info("event=capture_checked server={} checks_ms={} stored_position={}", server.name(),
-                    (System.nanoTime() - checksStart) / 1_000_000, stored.map(StoredOffsets.Position::binlogFile)
-                            .orElse("none"));
-            if (stored.isPresent()) {
-                progress.resumedFrom(stored.get().gtids().orElse(null));
-                Optional<String> gap = BinlogAvailability.gap(stored.get().binlogFile(), binlogFiles);
-                if (gap.isPresent()) {
-                    return new Outcome(new GapDetectedException(server.name(), gap.get(), rebaselineCommand, null),
-                            null, false);
-                }
+            stored.topics().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            Optional<Outcome> gap = gapOutcome(stored);
+            if (gap.isPresent()) {
+                return gap.get();
             }
         } catch (CaptureException e) {
             return new Outcome(e, null, false);
@@ -177,9 +152,8 @@ public final class ServerCapture implements Runnable {
             Thread.currentThread().interrupt();
             return new Outcome(null, "interrupted", false);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof CompletionException && e.getCause().getCause() != null
-                    ? e.getCause().getCause() : e.getCause();
-            return new Outcome(null, "cannot check " + server.name() + " before start: " + cause, false);
+            return new Outcome(null, "cannot check " + server.name() + " before start: "
+                    + StoredPositionCheck.cause(e), false);
         } catch (SQLException | TimeoutException | RuntimeException e) {
             return new Outcome(null, "cannot check " + server.name() + " before start: " + e.getMessage(), false);
         }
@@ -196,7 +170,7 @@ public final class ServerCapture implements Runnable {
                     Thread stopper = new Thread(this::closeEngine, "capture-refused-" + server.name());
                     stopper.setDaemon(true);
                     stopper.start();
-                }, new JsonRecordConverter(engineProperties));
+                }, new JsonRecordConverter(engineProperties), stored.passed());
         this.publishing.set(publishing);
         try {
             // Records reach PublishingConsumer unconverted: it converts them to JSON while it sends (see there).
@@ -222,6 +196,15 @@ public final class ServerCapture implements Runnable {
                 closeEngine();
                 return new Outcome(null, null, false);
             }
+            // A stored position found gone (or not checkable) stops this engine at once; publishing would refuse its
+            // first batch anyway.
+            stored.passed().whenComplete((passed, error) -> {
+                if (!Boolean.TRUE.equals(passed) && engine.get() == built) {
+                    Thread stopper = new Thread(() -> close(built), "capture-unchecked-" + server.name());
+                    stopper.setDaemon(true);
+                    stopper.start();
+                }
+            });
             built.run();
         } finally {
             engine.set(null);
@@ -235,12 +218,30 @@ public final class ServerCapture implements Runnable {
         if (stopRequested.getCount() == 0) {
             return new Outcome(null, null, streamed);
         }
+        Optional<Outcome> gap = gapOutcome(stored);
+        if (gap.isPresent()) {
+            return gap.get();
+        }
         String reason = publishFailure.get() != null ? publishFailure.getAndSet(null)
                 : cause != null ? rootMessage(cause) : String.valueOf(engineMessage.get());
         if (cause != null && isGap(cause)) {
             return new Outcome(new GapDetectedException(server.name(), reason, rebaselineCommand, cause), null, streamed);
         }
         return new Outcome(null, "engine stopped: " + reason, streamed);
+    }
+
+    /** The outcome of a finished stored-position check that did not pass; empty while it runs or when it passed. */
+    private Optional<Outcome> gapOutcome(StoredPositionCheck stored) {
+        if (!stored.gap().isDone()) {
+            return Optional.empty();
+        }
+        try {
+            return stored.gap().join().map(gap -> new Outcome(
+                    new GapDetectedException(server.name(), gap, rebaselineCommand, null), null, false));
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return Optional.of(new Outcome(null, "cannot check " + server.name() + " before start: "
+                    + StoredPositionCheck.cause(e), false));
+        }
     }
 
     private void closeQuietly(PublishingConsumer publishing) {
@@ -289,7 +290,10 @@ public final class ServerCapture implements Runnable {
     }
 
     private void closeEngine() {
-        DebeziumEngine<?> running = engine.get();
+        close(engine.get());
+    }
+
+    private void close(DebeziumEngine<?> running) {
         if (running != null) {
             try {
                 running.close();

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -87,7 +88,7 @@ class PublishingConsumerTest {
     private final List<PublishingConsumer.PublishFailedException> refusals = new CopyOnWriteArrayList<>();
     private final CaptureProgress progress = new CaptureProgress("p0-a", new MetricRegistry(), Clock.systemUTC());
     private final PublishingConsumer consumer = new PublishingConsumer(producer, "p0-a", 1, progress, refusals::add,
-            new JsonRecordConverter(engineConverterSettings()));
+            new JsonRecordConverter(engineConverterSettings()), CompletableFuture.completedFuture(true));
 
     private static Properties engineConverterSettings() {
         Properties p = new Properties();
@@ -188,5 +189,32 @@ class PublishingConsumerTest {
         assertThat(consumer.drain(Duration.ofSeconds(10))).isTrue();
         assertThat(committer.marked).containsExactlyElementsOf(rows);
         assertThat(progress.lastGtid()).contains("0-1-r" + (rows.size() - 1));
+    }
+
+    @Test
+    void nothingIsSentOrMarkedBeforeTheStartCheckPassedAndAFailedOneFailsTheEngine() throws Exception {
+        CompletableFuture<Boolean> check = new CompletableFuture<>();
+        PublishingConsumer gated = new PublishingConsumer(producer, "p0-a", 1, progress, refusals::add,
+                new JsonRecordConverter(engineConverterSettings()), check);
+        try {
+            Thread engine = new Thread(() -> {
+                try {
+                    gated.handleBatch(List.of(Event.row("1"), Event.heartbeat()), committer);
+                } catch (IllegalStateException | InterruptedException e) {
+                    refusals.add(new PublishingConsumer.PublishFailedException(e.getMessage(), e));
+                }
+            });
+            engine.start();
+            engine.join(300);
+            assertThat(engine.isAlive()).as("the batch waits for the check").isTrue();
+            assertThat(producer.history()).isEmpty();
+            check.complete(false);
+            engine.join(10_000);
+            assertThat(refusals).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("binlogs"));
+            assertThat(producer.history()).isEmpty();
+            assertThat(committer.marked).isEmpty();
+        } finally {
+            gated.close();
+        }
     }
 }
