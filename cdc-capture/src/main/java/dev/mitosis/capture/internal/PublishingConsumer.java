@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -35,9 +36,9 @@ import java.util.function.Function;
  * record of it ({@code acks=all}): the offset Debezium then stores never runs ahead of what Kafka holds, so a
  * kill at any instant replays (duplicates) but never loses.
  * <p>
- * The engine hands over its records unconverted: a converter thread turns them into JSON, in chunks of
- * {@value #CONVERT_CHUNK} and up to {@value #CHUNKS_AHEAD} chunks ahead, while the engine's thread sends each chunk
- * converted before, in order (the engine itself would convert the whole batch before handing any of it over). The
+ * The engine hands over its records unconverted: {@value #CONVERTER_THREADS} converter threads turn them into JSON, in
+ * chunks of {@value #CONVERT_CHUNK} and up to {@value #CHUNKS_AHEAD} chunks ahead, while the engine's thread sends
+ * each chunk converted before, in order (the engine itself would convert the whole batch before handing any of it over). The
  * sent batch goes to a marker thread, and the engine's thread goes on to poll the next one, up to
  * {@value #IN_FLIGHT_BATCHES} batches ahead of the one the marker awaits. The marker waits for each
  * batch's acknowledgements, in the order they were sent, and only then marks its records; the engine stores
@@ -65,7 +66,7 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
      */
     static final int IN_FLIGHT_BATCHES = 4;
     /**
-     * Records converted per hand-over between the converter thread and the engine's: one hand-over per record costs
+     * Records converted per hand-over between a converter thread and the engine's: one hand-over per record costs
      * as much as converting a small one.
      */
     static final int CONVERT_CHUNK = 32;
@@ -74,6 +75,12 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
      * few enough that 50 KB events (a 1k-row statement's text in each) do not pile up a batch's worth of JSON.
      */
     static final int CHUNKS_AHEAD = 3;
+    /**
+     * Threads converting chunks at once: turning a 1k-row statement's text into JSON in each of its rows' events is
+     * the costliest step of capture (more than reading the binlog, compressing or sending), and one thread is what
+     * bounds the engine's own conversion.
+     */
+    static final int CONVERTER_THREADS = 2;
     /** Longer than the producer's delivery timeout (120 s), which fails an unacknowledged send before this. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(150);
     private static final byte[] START_OF_TRANSACTION = "0:0".getBytes(StandardCharsets.UTF_8);
@@ -113,8 +120,9 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
         this.onFailure = onFailure;
         this.converter = converter;
         this.startCheck = startCheck;
-        this.converting = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, "capture-converter-" + serverName);
+        AtomicInteger converters = new AtomicInteger();
+        this.converting = Executors.newFixedThreadPool(CONVERTER_THREADS, task -> {
+            Thread thread = new Thread(task, "capture-converter-" + serverName + "-" + converters.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         });
@@ -239,8 +247,8 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
     }
 
     /**
-     * Sends every record but heartbeats in the engine's order, chunk by chunk as the converter thread has them: it
-     * converts the next chunks while this thread sends the one before.
+     * Sends every record but heartbeats in the engine's order, chunk by chunk as the converter threads have them: they
+     * convert the next chunks while this thread sends the one before.
      */
     private Sent send(List<RecordChangeEvent<SourceRecord>> records,
                       DebeziumEngine.RecordCommitter<RecordChangeEvent<SourceRecord>> committer)
@@ -277,7 +285,7 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
         return new Sent(records, acks, committer, published.isEmpty() ? null : published.get(published.size() - 1));
     }
 
-    /** Chunk {@code chunk} of {@code published}, converted on the converter thread. */
+    /** Chunk {@code chunk} of {@code published}, converted on a converter thread. */
     private Future<List<ChangeEvent<byte[], byte[]>>> convert(List<SourceRecord> published, int chunk) {
         List<SourceRecord> part = published.subList(chunk * CONVERT_CHUNK,
                 Math.min(published.size(), (chunk + 1) * CONVERT_CHUNK));
