@@ -43,7 +43,7 @@ public final class StatusPublisher {
     private final CaptureStatusStore store;
     private final Clock clock;
     private final Duration interval;
-    private final Map<String, ServerConnector> samplers = new HashMap<>();
+    private final Map<String, GtidSampler> samplers = new HashMap<>();
     private final Map<String, CaptureState> lastState = new HashMap<>();
     private final Map<String, Instant> lastPublished = new HashMap<>();
     private final Map<String, CaptureStatus> latest = new LinkedHashMap<>();
@@ -61,7 +61,8 @@ public final class StatusPublisher {
         this.clock = clock;
         this.interval = interval;
         for (ServerCapture capture : captures) {
-            samplers.put(capture.server().name(), new ServerConnector(capture.server(), SAMPLE_TIMEOUT, SAMPLE_TIMEOUT));
+            samplers.put(capture.server().name(),
+                    new GtidSampler(new ServerConnector(capture.server(), SAMPLE_TIMEOUT, SAMPLE_TIMEOUT)));
         }
     }
 
@@ -168,6 +169,7 @@ public final class StatusPublisher {
             if (ticking == null) {
                 scheduler.shutdownNow();
                 store.close();
+                samplers.values().forEach(GtidSampler::close);
                 return;
             }
             ticking.cancel(false);
@@ -181,5 +183,6 @@ public final class StatusPublisher {
         }
         scheduler.shutdownNow();
         store.close();
+        samplers.values().forEach(GtidSampler::close);
     }
 }
