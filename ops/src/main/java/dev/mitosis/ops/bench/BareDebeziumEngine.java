@@ -18,10 +18,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark's baseline: the same Debezium async engine and converter ({@code JsonByteArray}) as capture, with
- * capture's engine properties and producer settings ({@link CaptureEngineConfig}), handing each record but heartbeats
- * to the producer and letting the engine mark it processed at once — no preflight, no wait for acknowledgement before
- * the offset is stored, no headers, no status.
+ * The benchmark's baseline: the same Debezium async engine as capture, with capture's engine properties and producer
+ * settings ({@link CaptureEngineConfig}) and the same JSON ({@code JsonByteArray}: Debezium's converter, which capture
+ * runs on its own threads and this engine in its record pool), handing each record but heartbeats to the producer
+ * and letting the engine mark it processed at once — no preflight, no wait for acknowledgement before the offset is
+ * stored, no headers, no status.
  */
 final class BareDebeziumEngine implements AutoCloseable {
 

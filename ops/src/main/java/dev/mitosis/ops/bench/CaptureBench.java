@@ -223,14 +223,22 @@ public final class CaptureBench {
         }
     }
 
-    /** Capture (waiting until it streams) or the bare engine, running until closed. */
+    /**
+     * Capture or the bare engine, running until closed; neither is waited for (a run's timer sees the first event
+     * when the broker has it, whichever engine).
+     */
     private AutoCloseable start(String engine, MitosisConfig config, Server benchServer) {
-        return engine.equals("mitosis") ? worker(config, benchServer) : bareEngine(config, benchServer).start();
+        return engine.equals("mitosis") ? startedWorker(config, benchServer) : bareEngine(config, benchServer).start();
     }
 
+    private static CaptureWorker startedWorker(MitosisConfig config, Server benchServer) {
+        return new CaptureWorker(config, List.of(benchServer), CaptureSettings.defaults(), "rebaseline",
+                new MetricRegistry(), Clock.systemUTC()).start();
+    }
+
+    /** Capture, once it streams. */
     private CaptureWorker worker(MitosisConfig config, Server benchServer) {
-        CaptureWorker worker = new CaptureWorker(config, List.of(benchServer), CaptureSettings.defaults(),
-                "rebaseline", new MetricRegistry(), Clock.systemUTC()).start();
+        CaptureWorker worker = startedWorker(config, benchServer);
         awaitTrue(() -> worker.health().get(0).state() == CaptureState.RUNNING
                 || worker.health().get(0).state() == CaptureState.CATCHING_UP);
         return worker;
