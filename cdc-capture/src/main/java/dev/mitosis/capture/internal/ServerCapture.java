@@ -26,7 +26,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -238,7 +238,7 @@ public final class ServerCapture implements Runnable {
         try {
             return stored.gap().join().map(gap -> new Outcome(
                     new GapDetectedException(server.name(), gap, rebaselineCommand, null), null, false));
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             return Optional.of(new Outcome(null, "cannot check " + server.name() + " before start: "
                     + StoredPositionCheck.cause(e), false));
         }
