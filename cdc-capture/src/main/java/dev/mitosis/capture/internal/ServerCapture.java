@@ -32,6 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -46,6 +47,9 @@ public final class ServerCapture implements Runnable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
     /** The stored position's read (offsets topic created first), itself bounded by 30 s per step. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /** A binlog client disconnected this long is restarted from the stored offset (see {@link DisconnectWatch}). */
+    private static final Duration DISCONNECT_GRACE = Duration.ofSeconds(3);
+    private static final Duration DISCONNECT_CHECK_EVERY = Duration.ofMillis(250);
 
     private final Server server;
     private final List<String> schemas;
@@ -64,6 +68,7 @@ public final class ServerCapture implements Runnable {
     private final AtomicReference<DebeziumEngine<?>> engine = new AtomicReference<>();
     private final AtomicReference<PublishingConsumer> publishing = new AtomicReference<>();
     private final AtomicReference<String> publishFailure = new AtomicReference<>();
+    private final AtomicBoolean lostConnection = new AtomicBoolean();
     private final CountDownLatch stopRequested = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final StreamingProbe streaming;
@@ -205,7 +210,13 @@ public final class ServerCapture implements Runnable {
                     stopper.start();
                 }
             });
-            built.run();
+            try (DisconnectWatch watch = new DisconnectWatch(server.name(), streaming::connected, DISCONNECT_GRACE,
+                    DISCONNECT_CHECK_EVERY, () -> {
+                        lostConnection.set(true);
+                        close(built);
+                    }).start()) {
+                built.run();
+            }
         } finally {
             engine.set(null);
             this.publishing.set(null);
@@ -223,6 +234,7 @@ public final class ServerCapture implements Runnable {
             return gap.get();
         }
         String reason = publishFailure.get() != null ? publishFailure.getAndSet(null)
+                : lostConnection.getAndSet(false) ? "the binlog connection to " + server.name() + " was lost"
                 : cause != null ? rootMessage(cause) : String.valueOf(engineMessage.get());
         if (cause != null && isGap(cause)) {
             return new Outcome(new GapDetectedException(server.name(), reason, rebaselineCommand, cause), null, streamed);
@@ -311,8 +323,7 @@ public final class ServerCapture implements Runnable {
             case FAILED -> CaptureState.FAILED;
             case STOPPED -> CaptureState.STOPPED;
             // Live only once the binlog client streams: before that the start position may not be taken yet.
-            // The MBean's flag can stay false after the binlog client's own keepalive reconnect: events flowing
-            // are proof enough.
+            // Events flowing are proof enough, should the MBean's flag lag behind them.
             case POLLING -> !streaming.connected() && !progress.publishedWithin(settings.catchingUpLag())
                     ? CaptureState.STARTING
                     : progress.behindBy(settings.catchingUpLag()) ? CaptureState.CATCHING_UP : CaptureState.RUNNING;
