@@ -69,6 +69,8 @@ final class VerifyLoop implements WorkGroup.Listener {
     private static final Duration SCOPE_RETRY = Duration.ofSeconds(5);
     /** Between two reads of a table's cut that the owner of its range 0 has not stored yet. */
     private static final Duration CUT_RETRY = Duration.ofSeconds(2);
+    /** Waiting this long for a cut is shown as a warning: the owner of range 0 may be failing to make it. */
+    private static final Duration CUT_WAIT_WARN = Duration.ofSeconds(60);
     private static final String REFRESH_NOTE = "refreshed from";
     private static final Logger LOG = LoggerFactory.getLogger(VerifyLoop.class);
 
@@ -509,8 +511,14 @@ final class VerifyLoop implements WorkGroup.Listener {
             s.put("tablesOwned", tablesOwned);
             List<String> waiting = waitingForCut;
             if (!waiting.isEmpty()) {
+                long waitedMs = (System.nanoTime() - waitingSinceNanos) / 1_000_000;
                 s.put("rangesWaitingForCut", waiting);
-                s.put("waitingForCutMs", (System.nanoTime() - waitingSinceNanos) / 1_000_000);
+                s.put("waitingForCutMs", waitedMs);
+                if (waitedMs > CUT_WAIT_WARN.toMillis()) {
+                    s.put("cutWarning", "no cut stored for " + waiting + " after " + waitedMs + " ms: check the daemon"
+                            + " owning each table's range 0 (its /status error), or that every daemon of the group has"
+                            + " the same daemon.work.ranges.per.table");
+                }
             }
             s.put("merge", merger.status());
         }
