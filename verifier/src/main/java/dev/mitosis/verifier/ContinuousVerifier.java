@@ -199,8 +199,8 @@ public final class ContinuousVerifier implements AutoCloseable {
     }
 
     private List<String> scope(Refreshing refreshing) {
-        if (!request.tables().isEmpty()) {
-            return request.tables();
+        if (request.names()) {
+            return request.tablesTouched();
         }
         try {
             return List.copyOf(TableCatalog.tables(refreshing.servers.a().connection(), schemas));
@@ -212,7 +212,8 @@ public final class ContinuousVerifier implements AutoCloseable {
     /** Refreshes the PASS from the stream until the next full pass is due, a refresh is not PASS, or stop. */
     private void refreshUntil(Refreshing refreshing, PairReport pass, BothServers.Both<GtidPosition> since,
                               Instant nextPass) throws InterruptedException {
-        List<String> tables = pass.tables().stream().map(TableReport::table).toList();
+        List<TableRange> entries = pass.tables().stream().map(t -> request.rangeOf(t.table())).toList();
+        List<String> tables = entries.stream().map(TableRange::table).distinct().toList();
         GtidPosition sinceA = since.a();
         GtidPosition sinceA0 = since.a0();
         Instant published = clock.instant();
@@ -227,7 +228,8 @@ public final class ContinuousVerifier implements AutoCloseable {
                 // A lagging capture only delays a refresh: each one waits until capture covers the positions it
                 // read, and the stream keeps every change since the PASS meanwhile.
                 Instant readAt = clock.instant();
-                Optional<VerdictRefresher.Outcome> outcome = refreshing.refresher.refresh(tables, sinceA, sinceA0);
+                Optional<VerdictRefresher.Outcome> outcome = refreshing.refresher.refreshRanges(entries, sinceA,
+                        sinceA0);
                 if (outcome.isPresent()) {
                     VerdictRefresher.Outcome o = outcome.get();
                     String positions = o.gtidA() + "/" + o.gtidA0();
@@ -256,7 +258,7 @@ public final class ContinuousVerifier implements AutoCloseable {
         o.differences().forEach(request.differences());
         List<TableReport> tables = new ArrayList<>();
         for (TableReport t : pass.tables()) {
-            List<RowDifference> found = o.differences().stream().filter(d -> d.table().equals(t.table())).toList();
+            List<RowDifference> found = o.differencesByEntry().getOrDefault(t.table(), List.of());
             if (found.isEmpty()) {
                 tables.add(t);
                 continue;

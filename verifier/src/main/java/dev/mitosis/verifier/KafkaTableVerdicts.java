@@ -17,8 +17,9 @@ import java.util.Map;
 
 /**
  * The per-table parts of verdicts reached by daemons that divide a pair's tables ({@link VerdictMerge#split}), in
- * the compacted topic {@code <prefix>.verdicts.tables} keyed {@code pair-<n>/<schema.table>}: compaction keeps each
- * table's newest part, whichever daemon verified it. The pair's merger follows the topic ({@link Follower}) and
+ * the compacted topic {@code <prefix>.verdicts.tables} keyed {@code pair-<n>/<schema.table>}, or
+ * {@code pair-<n>/<schema.table>#<i>/<parts>} for a key range of a table ({@link TableRange}): compaction keeps each
+ * table's or range's newest part, whichever daemon verified it. The pair's merger follows the topic ({@link Follower}) and
  * stores the merged verdict in {@link KafkaVerdictStore}, the one the gate reads.
  */
 public final class KafkaTableVerdicts implements AutoCloseable {

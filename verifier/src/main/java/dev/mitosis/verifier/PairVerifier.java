@@ -4,9 +4,12 @@ import dev.mitosis.connectors.time.Sleeper;
 
 import dev.mitosis.connectors.mariadb.ServerConnector;
 import dev.mitosis.connectors.topology.Pair;
+import dev.mitosis.connectors.work.KeySplit;
+import dev.mitosis.connectors.work.KeySplitter;
 import dev.mitosis.verifier.internal.BothServers;
 import dev.mitosis.verifier.internal.Checkpoint;
 import dev.mitosis.verifier.internal.ChunkComparer;
+import dev.mitosis.verifier.internal.KeyBound;
 import dev.mitosis.verifier.internal.StreamRecheck;
 import dev.mitosis.verifier.internal.ServerSession;
 import dev.mitosis.verifier.internal.TableCatalog;
@@ -44,22 +47,32 @@ public final class PairVerifier {
     /**
      * What to verify and where to keep state.
      *
-     * @param tables        {@code schema.table} names to verify, or empty for every base table of the schemas
+     * @param tables        {@code schema.table} names to verify, or empty (with no ranges) for every base table of
+     *                      the schemas
      * @param checkpointDir where {@code checkpoint.json} lives (resume after a kill), or empty for no checkpoints
      * @param listener      progress
      * @param differences   receives every differing row (the --diff-file), in the order found
      * @param changes       the change stream that narrows re-checks, or {@link ChangedRows#NONE}
+     * @param ranges        key ranges of tables to verify besides {@code tables}, each reported as its own entry
+     *                      named {@link TableRange#name()}: how processes share one big table
      */
     public record Request(List<String> tables, Optional<Path> checkpointDir, VerifyListener listener,
-                          Consumer<RowDifference> differences, ChangedRows changes) {
+                          Consumer<RowDifference> differences, ChangedRows changes, List<TableRange> ranges) {
 
-        /** Copies the list. */
+        /** Copies the lists. */
         public Request {
             tables = List.copyOf(tables);
             Objects.requireNonNull(checkpointDir, "checkpointDir");
             Objects.requireNonNull(listener, "listener");
             Objects.requireNonNull(differences, "differences");
             Objects.requireNonNull(changes, "changes");
+            ranges = List.copyOf(ranges);
+        }
+
+        /** Whole tables only. */
+        public Request(List<String> tables, Optional<Path> checkpointDir, VerifyListener listener,
+                       Consumer<RowDifference> differences, ChangedRows changes) {
+            this(tables, checkpointDir, listener, differences, changes, List.of());
         }
 
         /** Without a change stream. */
@@ -70,7 +83,30 @@ public final class PairVerifier {
 
         /** The same request with re-checks narrowed by {@code changes}. */
         public Request withChanges(ChangedRows changes) {
-            return new Request(tables, checkpointDir, listener, differences, changes);
+            return new Request(tables, checkpointDir, listener, differences, changes, ranges);
+        }
+
+        /** The same request verifying {@code ranges} too. */
+        public Request withRanges(List<TableRange> ranges) {
+            return new Request(tables, checkpointDir, listener, differences, changes, ranges);
+        }
+
+        /** Whether the request names what to verify (tables or ranges), rather than every table. */
+        public boolean names() {
+            return !tables.isEmpty() || !ranges.isEmpty();
+        }
+
+        /** The range an entry of the scope stands for: a named range, or a whole table. */
+        public TableRange rangeOf(String entry) {
+            return ranges.stream().filter(r -> r.name().equals(entry)).findFirst()
+                    .orElseGet(() -> TableRange.whole(entry));
+        }
+
+        /** Every table verified whole or in part, sorted. */
+        public List<String> tablesTouched() {
+            TreeSet<String> all = new TreeSet<>(tables);
+            ranges.forEach(r -> all.add(r.table()));
+            return List.copyOf(all);
         }
 
         /** Every table, no checkpoint, no listener. */
@@ -112,6 +148,26 @@ public final class PairVerifier {
             all.addAll(TableCatalog.tables(a0.connection(), schemas));
         }
         return List.copyOf(all);
+    }
+
+    /**
+     * Cuts {@code table} into {@code parts} key ranges on A ({@link KeySplitter}), so processes can verify it in
+     * parts. A table A lacks, or one without a primary key, is not cut: its one range is the whole table, whose
+     * verification then reports why it cannot be compared.
+     *
+     * @throws SQLException if A cannot be reached or read
+     */
+    public static KeySplit split(Pair pair, VerifySettings settings, String table, int parts) throws SQLException {
+        String schema = table.substring(0, table.indexOf('.'));
+        String name = table.substring(table.indexOf('.') + 1);
+        try (ServerSession a = ServerSession.open(new ServerConnector(pair.a()), settings)) {
+            Optional<TableShape> shape = TableCatalog.shape(a.connection(), schema, name);
+            if (shape.isEmpty() || !shape.get().hasPrimaryKey()) {
+                return new KeySplit(table, List.of(), parts, List.of(), pair.a().name(), System.currentTimeMillis());
+            }
+            List<String> keys = shape.get().keyColumns().stream().map(c -> c.name()).toList();
+            return KeySplitter.split(a.connection(), schema, name, keys, parts, pair.a().name());
+        }
     }
 
     public State state() {
@@ -303,47 +359,56 @@ public final class PairVerifier {
                     .toList();
         }
 
-        /** The tables in scope, sorted; requested tables that exist nowhere are reported at once. */
+        /**
+         * The entries in scope, sorted: tables, and ranges of tables by their names; requested ones whose table
+         * exists nowhere are reported at once.
+         */
         private List<String> scope(List<TableReport> done) throws SQLException {
             BothServers.Both<TreeSet<String>> catalogs = servers.run(s -> TableCatalog.tables(s.connection(), schemas));
             TreeSet<String> all = new TreeSet<>(catalogs.a());
             all.addAll(catalogs.a0());
-            if (request.tables().isEmpty()) {
+            if (!request.names()) {
                 return List.copyOf(all);
             }
             TreeSet<String> wanted = new TreeSet<>();
-            for (String table : request.tables()) {
-                if (all.contains(table)) {
-                    wanted.add(table);
+            List<String> entries = new ArrayList<>(request.tables());
+            request.ranges().forEach(r -> entries.add(r.name()));
+            for (String entry : entries) {
+                if (all.contains(TableRange.tableOf(entry))) {
+                    wanted.add(entry);
                 } else {
-                    done.add(TableReport.notCompared(table, Verdict.UNKNOWN, "not found on either server in schemas "
+                    done.add(TableReport.notCompared(entry, Verdict.UNKNOWN, "not found on either server in schemas "
                             + schemas + ": check the name (schema.table)"));
                 }
             }
             return List.copyOf(wanted);
         }
 
-        /** The table's report, or null if the run was stopped before the table was done. */
-        private TableReport verifyTable(String table, TableTally tally, List<TableReport> done)
+        /** The entry's report, or null if the run was stopped before it was done. */
+        private TableReport verifyTable(String entry, TableTally tally, List<TableReport> done)
                 throws InterruptedException {
+            TableRange part = request.rangeOf(entry);
+            String table = part.table();
             String schema = table.substring(0, table.indexOf('.'));
             String name = table.substring(table.indexOf('.') + 1);
             TableShape shape;
             try {
                 BothServers.Both<Optional<TableShape>> shapes =
                         servers.run(s -> TableCatalog.shape(s.connection(), schema, name));
-                Optional<TableReport> skip = skipReason(table, shapes.a(), shapes.a0());
+                Optional<TableReport> skip = skipReason(entry, shapes.a(), shapes.a0());
                 if (skip.isPresent()) {
                     return skip.get();
                 }
                 shape = shapes.a().orElseThrow();
-                request.listener().tableStarted(table, TableCatalog.estimatedRows(servers.a().connection(), schema, name),
+                request.listener().tableStarted(entry, TableCatalog.estimatedRows(servers.a().connection(), schema, name),
                         tally.rowsA());
             } catch (SQLException e) {
-                return TableReport.notCompared(table, Verdict.UNKNOWN, "cannot read the table's shape: " + e.getMessage());
+                return TableReport.notCompared(entry, Verdict.UNKNOWN, "cannot read the table's shape: " + e.getMessage());
             }
             try {
-                new TableVerifier(servers, settings, comparer, request.listener(), sleeper).run(shape, tally,
+                Optional<KeyBound> from = part.span().lowerExclusive().map(k -> KeyBound.fromStrings(k, shape.keyColumns()));
+                Optional<KeyBound> to = part.span().upperInclusive().map(k -> KeyBound.fromStrings(k, shape.keyColumns()));
+                new TableVerifier(servers, settings, comparer, request.listener(), sleeper).run(shape, tally, from, to,
                         () -> state.get() == State.RUNNING, () -> checkpoint(done, tally), request.differences());
             } catch (SQLException e) {
                 tally.abandon("server error while comparing " + table + ": " + e.getMessage()

@@ -2,7 +2,10 @@ package dev.mitosis.verifier;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -96,5 +99,54 @@ class VerdictMergeTest {
         PairReport merged = VerdictMerge.merge(0, SCOPE, parts);
         assertThat(merged.verdict()).isEqualTo(whole.verdict());
         assertThat(merged.tables()).isEqualTo(whole.tables());
+    }
+
+    private static final Map<String, List<String>> RANGED = new LinkedHashMap<>(Map.of(
+            "app.big", List.of("app.big#0/3", "app.big#1/3", "app.big#2/3")));
+
+    @Test
+    void aTableInRangesPassesOnlyWhenEveryRangeDoesWithCoverageSummed() {
+        PairReport merged = VerdictMerge.merge(0, RANGED, List.of(
+                part("2026-01-01T00:00:09Z", "1-1-9", List.of(), table("app.big#0/3", Verdict.PASS),
+                        table("app.big#2/3", Verdict.PASS)),
+                part("2026-01-01T00:00:05Z", "1-1-5", List.of(), table("app.big#1/3", Verdict.PASS))),
+                Instant.parse("2026-01-01T00:00:00Z"));
+
+        assertThat(merged.verdict()).isEqualTo(Verdict.PASS);
+        assertThat(merged.tables()).singleElement().satisfies(t -> {
+            assertThat(t.table()).isEqualTo("app.big");
+            assertThat(t.coverage().rowsA()).isEqualTo(30);
+            assertThat(t.coverage().chunksCompared()).isEqualTo(3);
+            assertThat(t.chunkMap()).isEqualTo("...");
+        });
+        assertThat(merged.finishedAt()).isEqualTo("2026-01-01T00:00:05Z");
+    }
+
+    @Test
+    void aRangeMissingOrStaleLeavesTheTableUnknownAndAFailedRangeFailsIt() {
+        PairReport missing = VerdictMerge.merge(0, RANGED, List.of(
+                part("2026-01-01T00:00:09Z", "1-1-9", List.of(), table("app.big#0/3", Verdict.PASS),
+                        table("app.big#2/3", Verdict.PASS))), Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(missing.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(missing.tables().get(0).reasons()).anySatisfy(r -> assertThat(r).contains("app.big#1/3")
+                .contains(VerdictMerge.NOT_VERIFIED));
+
+        List<PairReport> all = List.of(
+                part("2026-01-01T00:00:09Z", "1-1-9", List.of(), table("app.big#0/3", Verdict.PASS),
+                        table("app.big#2/3", Verdict.PASS)),
+                part("2026-01-01T00:00:05Z", "1-1-5", List.of(), table("app.big#1/3", Verdict.PASS)));
+        PairReport stale = VerdictMerge.merge(0, RANGED, all, Instant.parse("2026-01-01T00:00:06Z"));
+        assertThat(stale.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(stale.tables().get(0).reasons()).anySatisfy(r -> assertThat(r).contains("app.big#1/3")
+                .contains("verify.max.age"));
+
+        PairReport failed = VerdictMerge.merge(0, RANGED, List.of(
+                part("2026-01-01T00:00:09Z", "1-1-9", List.of(), table("app.big#0/3", Verdict.FAIL))),
+                Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(failed.verdict()).isEqualTo(Verdict.FAIL);
+        assertThat(failed.totals().differences()).isEqualTo(1);
+
+        Map<String, List<String>> notCut = Map.of("app.big", List.of());
+        assertThat(VerdictMerge.merge(0, notCut, all, Instant.EPOCH).verdict()).isEqualTo(Verdict.UNKNOWN);
     }
 }

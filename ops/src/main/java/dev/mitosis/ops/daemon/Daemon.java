@@ -96,7 +96,7 @@ public final class Daemon implements AutoCloseable {
         for (int pair : settings.verifyPairs()) {
             VerifyLoop loop = new VerifyLoop(config.topology().pair(pair), config,
                     settings.stateDir().resolve("verify").resolve("pair-" + pair), schedule, verdicts, clock,
-                    settings.workGroup(), settings.workPartitions(), memberName());
+                    settings.workGroup(), settings.workPartitions(), settings.rangesPerTable(), memberName());
             verifiers.add(loop);
             loop.start();
         }

@@ -2,6 +2,8 @@ package dev.mitosis.ops.daemon;
 
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Pair;
+import dev.mitosis.connectors.work.KeySplit;
+import dev.mitosis.connectors.work.KeySplitStore;
 import dev.mitosis.connectors.work.WorkGroup;
 import dev.mitosis.connectors.work.WorkUnits;
 import dev.mitosis.verifier.KafkaTableVerdicts;
@@ -9,6 +11,7 @@ import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
 import dev.mitosis.verifier.ReportFiles;
 import dev.mitosis.verifier.ReportJson;
+import dev.mitosis.verifier.TableRange;
 import dev.mitosis.verifier.VerdictMerge;
 import dev.mitosis.verifier.VerdictStore;
 import dev.mitosis.verifier.VerifySettings;
@@ -18,6 +21,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +35,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * Merges the per-table parts of a pair's verdict, verified apart by the daemons of a work group, into the pair's
  * stored verdict ({@link VerdictMerge}) — only while this daemon owns the pair's merge unit
  * ({@link WorkUnits#verifyMergeUnit}), so one daemon at a time stores the pair's verdict. A tick holds a lock that
- * {@link #revoked()} takes, so no merge is stored after the unit was handed over.
+ * {@link #revoked()} takes, so no merge is stored after the unit was handed over. With tables cut into key ranges
+ * ({@code daemon.work.ranges.per.table} above 1) each table is merged from the parts of all its ranges, as its stored
+ * cut names them ({@link KeySplitStore}); a table not cut yet, or with a range missing or older than
+ * {@code verify.max.age}, is UNKNOWN.
  */
 final class VerdictMerger {
 
@@ -43,6 +52,11 @@ final class VerdictMerger {
     private final Pair pair;
     private final MitosisConfig config;
     private final KafkaTableVerdicts parts;
+    private final KeySplitStore cuts;
+    private final int rangesPerTable;
+    /** Cuts never change once stored: each is read until found, then kept. */
+    private final Map<String, KeySplit> cutOf = new HashMap<>();
+    private boolean cutsTopicReady;
     private final VerdictStore store;
     private final Path dir;
     private final String unit;
@@ -58,10 +72,13 @@ final class VerdictMerger {
     private volatile long merges;
     private volatile String lastError = "";
 
-    VerdictMerger(Pair pair, MitosisConfig config, KafkaTableVerdicts parts, VerdictStore store, Path dir) {
+    VerdictMerger(Pair pair, MitosisConfig config, KafkaTableVerdicts parts, KeySplitStore cuts, int rangesPerTable,
+                  VerdictStore store, Path dir) {
         this.pair = pair;
         this.config = config;
         this.parts = parts;
+        this.cuts = cuts;
+        this.rangesPerTable = rangesPerTable;
         this.store = store;
         this.dir = dir;
         this.unit = WorkUnits.verifyMergeUnit(pair.number());
@@ -114,7 +131,9 @@ final class VerdictMerger {
                 scope = PairVerifier.tablesInScope(pair, config.schemas(), VerifySettings.from(config));
                 scopeReadNanos = System.nanoTime();
             }
-            PairReport merged = VerdictMerge.merge(pair.number(), scope, follower.parts(pair.number()));
+            VerifySettings settings = VerifySettings.from(config);
+            PairReport merged = VerdictMerge.merge(pair.number(), entries(), follower.parts(pair.number()),
+                    Instant.now().minus(settings.maxAge()));
             String json = ReportJson.compact(merged);
             if (!json.equals(lastStored)) {
                 store.publish(merged);
@@ -136,6 +155,40 @@ final class VerdictMerger {
         }
     }
 
+    /** Each table of the scope with the parts that make it up: itself, or its ranges once it is cut. */
+    private Map<String, List<String>> entries() {
+        Map<String, List<String>> entries = new LinkedHashMap<>();
+        int n = rangesPerTable;
+        for (String table : scope) {
+            if (n == 1) {
+                entries.put(table, List.of(table));
+                continue;
+            }
+            String tableUnit = WorkUnits.verifyUnit(pair.number(), table);
+            KeySplit cut = cutOf.get(tableUnit);
+            if (cut == null && !cutsTopicReady) {
+                cuts.ensureExists();
+                cutsTopicReady = true;
+            }
+            if (cut == null) {
+                cut = cuts.read(tableUnit).filter(c -> c.parts() == n).orElse(null);
+                if (cut != null) {
+                    cutOf.put(tableUnit, cut);
+                }
+            }
+            List<String> names = new ArrayList<>();
+            if (cut != null) {
+                for (int i = 0; i < n; i++) {
+                    if (cut.span(i).isPresent()) {
+                        names.add(TableRange.name(table, i, n));
+                    }
+                }
+            }
+            entries.put(table, names);
+        }
+        return entries;
+    }
+
     /** Forgets what a merger knows: the next owner, maybe this daemon again later, starts from the topic. */
     private void release() {
         if (follower != null) {
@@ -143,6 +196,7 @@ final class VerdictMerger {
             follower = null;
         }
         scope = List.of();
+        cutOf.clear();
         lastStored = "";
     }
 

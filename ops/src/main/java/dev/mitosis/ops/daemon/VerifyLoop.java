@@ -1,6 +1,8 @@
 package dev.mitosis.ops.daemon;
 
 import dev.mitosis.connectors.kafka.KafkaClients;
+import dev.mitosis.connectors.work.KeySplit;
+import dev.mitosis.connectors.work.KeySplitStore;
 import dev.mitosis.connectors.work.WorkGroup;
 import dev.mitosis.connectors.work.WorkUnits;
 import dev.mitosis.connectors.time.Sleeper;
@@ -13,6 +15,7 @@ import dev.mitosis.verifier.KafkaTableVerdicts;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
 import dev.mitosis.verifier.ReportFiles;
+import dev.mitosis.verifier.TableRange;
 import dev.mitosis.verifier.TableReport;
 import dev.mitosis.verifier.VerdictStore;
 import dev.mitosis.verifier.VerifyListener;
@@ -24,6 +27,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +37,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * Verifies one pair continuously, as {@code mitosis verify} without {@code --once} does ({@link ContinuousVerifier}):
@@ -47,6 +52,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * in {@link KafkaTableVerdicts}; the owner of the pair's merge unit merges them into the verdict the gate reads
  * ({@link VerdictMerger}). When the tables it owns change, the loop stops its verifier (before the group hands them
  * over) and starts one over the new list.
+ *
+ * <p>With {@code daemon.work.ranges.per.table} above 1 the unit is a key range of a table
+ * ({@link WorkUnits#rangeUnit}), so one big table is shared too: the owner of a table's range 0 cuts the table on A
+ * ({@link PairVerifier#split}) and stores the cut in {@link KeySplitStore} if none is stored; the owners of its other
+ * ranges wait for that cut (shown as {@code rangesWaitingForCut} in the status, read again every few seconds). Each
+ * range's verdict is stored as a part of its own, and the merger merges ranges into tables and tables into the pair.
  */
 final class VerifyLoop implements WorkGroup.Listener {
 
@@ -56,6 +67,10 @@ final class VerifyLoop implements WorkGroup.Listener {
     private static final Duration HANDOVER_TIMEOUT = Duration.ofSeconds(30);
     /** Between two tries to read the pair's tables when a server could not be reached. */
     private static final Duration SCOPE_RETRY = Duration.ofSeconds(5);
+    /** Between two reads of a table's cut that the owner of its range 0 has not stored yet. */
+    private static final Duration CUT_RETRY = Duration.ofSeconds(2);
+    /** Waiting this long for a cut is shown as a warning: the owner of range 0 may be failing to make it. */
+    private static final Duration CUT_WAIT_WARN = Duration.ofSeconds(60);
     private static final String REFRESH_NOTE = "refreshed from";
     private static final Logger LOG = LoggerFactory.getLogger(VerifyLoop.class);
 
@@ -80,20 +95,26 @@ final class VerifyLoop implements WorkGroup.Listener {
     private final Thread thread;
     private final Optional<String> workGroup;
     private final int workPartitions;
+    private final int rangesPerTable;
     private final String member;
     private final Object ownership = new Object();
     private long ownershipChanges;
     private volatile WorkGroup group;
     private volatile List<String> tablesOwned = List.of();
     private volatile List<String> scope = List.of();
+    private volatile List<String> waitingForCut = List.of();
+    private volatile long waitingSinceNanos;
+    private KeySplitStore cuts;
+    private boolean cutsTopicReady;
     private KafkaTableVerdicts parts;
     private VerdictMerger merger;
 
     /**
-     * @param workGroup the daemon's work group, dividing the pair's tables; empty to verify all of them here
+     * @param workGroup      the daemon's work group, dividing the pair's tables; empty to verify all of them here
+     * @param rangesPerTable the key ranges each table is cut into with a work group (1: whole tables)
      */
     VerifyLoop(Pair pair, MitosisConfig config, Path dir, ContinuousVerifier.Schedule schedule, VerdictStore store,
-               Clock clock, Optional<String> workGroup, int workPartitions, String member) {
+               Clock clock, Optional<String> workGroup, int workPartitions, int rangesPerTable, String member) {
         this.pair = pair;
         this.config = config;
         this.dir = dir;
@@ -102,6 +123,7 @@ final class VerifyLoop implements WorkGroup.Listener {
         this.clock = clock;
         this.workGroup = workGroup;
         this.workPartitions = workPartitions;
+        this.rangesPerTable = rangesPerTable;
         this.member = member;
         this.thread = new Thread(this::run, "verify-pair-" + pair.number());
         this.thread.setDaemon(true);
@@ -115,7 +137,8 @@ final class VerifyLoop implements WorkGroup.Listener {
         state.set("RUNNING");
         if (workGroup.isPresent()) {
             parts = new KafkaTableVerdicts(config.kafka());
-            merger = new VerdictMerger(pair, config, parts, store, dir.resolve("merged"));
+            cuts = new KeySplitStore(new KafkaClients(config.kafka()), KAFKA_TIMEOUT);
+            merger = new VerdictMerger(pair, config, parts, cuts, rangesPerTable, store, dir.resolve("merged"));
             group = WorkGroup.join(new KafkaClients(config.kafka()), groupOf(workGroup.get(), pair.number()),
                     workPartitions, member, this);
             merger.start(group);
@@ -185,30 +208,30 @@ final class VerifyLoop implements WorkGroup.Listener {
             synchronized (ownership) {
                 seen = ownershipChanges;
             }
-            List<String> mine;
+            List<TableRange> mine;
             try {
                 scope = PairVerifier.tablesInScope(pair, config.schemas(), settings);
-                mine = scope.stream().filter(t -> group.owns(WorkUnits.verifyUnit(pair.number(), t))).toList();
+                mine = ownedRanges(scope, settings);
                 lastError = "";
-            } catch (SQLException e) {
-                lastError = "cannot read the pair's tables: " + e.getMessage();
+            } catch (SQLException | RuntimeException e) {
+                lastError = "cannot read the pair's tables or their key ranges: " + e.getMessage();
                 LOG.warn("event=verify_scope_failed pair={} error=\"{}\" retry_ms={}", pair.number(), e.getMessage(),
                         SCOPE_RETRY.toMillis());
                 stopRequested.await(SCOPE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
                 continue;
             }
-            tablesOwned = mine;
+            tablesOwned = mine.stream().map(TableRange::name).toList();
             ContinuousVerifier verifier = null;
             if (!mine.isEmpty()) {
-                LOG.info("event=verify_tables pair={} tables={}", pair.number(), mine);
+                LOG.info("event=verify_tables pair={} tables={}", pair.number(), tablesOwned);
                 verifier = new ContinuousVerifier(pair, config.schemas(), settings, changes, schedule,
-                        new PairVerifier.Request(mine, Optional.of(dir), listener(), d -> { }), this::verdict,
-                        clock, Sleeper.SYSTEM);
+                        new PairVerifier.Request(List.of(), Optional.of(dir), listener(), d -> { }).withRanges(mine),
+                        this::verdict, clock, Sleeper.SYSTEM);
                 current.set(verifier);
                 verifier.start();
             }
             try {
-                awaitChange(seen, mine, settings);
+                awaitChange(seen, tablesOwned, settings);
             } finally {
                 if (verifier != null) {
                     verifier.stop();
@@ -219,9 +242,65 @@ final class VerifyLoop implements WorkGroup.Listener {
         }
     }
 
+    /**
+     * The tables, or key ranges of tables, whose units this daemon owns. A table's cut is made by the owner of its
+     * range 0 when none is stored (or one for another number of ranges); a range whose cut is not stored yet is
+     * left out and named in {@link #waitingForCut}, and read again after {@link #CUT_RETRY}.
+     */
+    private List<TableRange> ownedRanges(List<String> tables, VerifySettings settings) throws SQLException {
+        List<TableRange> mine = new ArrayList<>();
+        List<String> waiting = new ArrayList<>();
+        int n = rangesPerTable;
+        if (n > 1 && !cutsTopicReady) {
+            // Here, not at start: a broker that is briefly away makes this retry, not the daemon fail to start.
+            cuts.ensureExists();
+            cutsTopicReady = true;
+        }
+        for (String table : tables) {
+            String tableUnit = WorkUnits.verifyUnit(pair.number(), table);
+            List<Integer> owned = IntStream.range(0, n).filter(i -> group.owns(WorkUnits.rangeUnit(tableUnit, i, n)))
+                    .boxed().toList();
+            if (owned.isEmpty()) {
+                continue;
+            }
+            if (n == 1) {
+                mine.add(TableRange.whole(table));
+                continue;
+            }
+            Optional<KeySplit> cut = cuts.read(tableUnit).filter(c -> c.parts() == n);
+            if (cut.isEmpty() && owned.contains(0)) {
+                KeySplit made = PairVerifier.split(pair, settings, table, n);
+                cuts.publish(tableUnit, made);
+                LOG.info("event=verify_table_cut pair={} table={} ranges={} boundaries={} server={}", pair.number(),
+                        table, n, made.boundaries(), made.server());
+                // Read back: if another daemon stored a cut meanwhile, the newest one is everybody's.
+                cut = cuts.read(tableUnit).filter(c -> c.parts() == n);
+            }
+            if (cut.isEmpty()) {
+                owned.forEach(i -> waiting.add(TableRange.name(table, i, n)));
+                continue;
+            }
+            for (int i : owned) {
+                int index = i;
+                // A range past the table's last key when it was cut holds nothing: the range before is open above.
+                cut.get().span(i).ifPresent(span -> mine.add(new TableRange(table, index, n, span)));
+            }
+        }
+        if (waiting.isEmpty()) {
+            waitingSinceNanos = 0;
+        } else if (waitingSinceNanos == 0) {
+            waitingSinceNanos = System.nanoTime();
+        }
+        waitingForCut = List.copyOf(waiting);
+        return mine;
+    }
+
     /** Returns when stopped, the owned tables changed, or the verifier ended by itself (it failed). */
     private void awaitChange(long seen, List<String> mine, VerifySettings settings) throws InterruptedException {
         long nextScopeRead = System.nanoTime() + schedule.fullPassInterval().toNanos();
+        if (!waitingForCut.isEmpty()) {
+            nextScopeRead = System.nanoTime() + CUT_RETRY.toNanos();
+        }
         while (stopRequested.getCount() > 0) {
             synchronized (ownership) {
                 if (ownershipChanges != seen) {
@@ -236,6 +315,9 @@ final class VerifyLoop implements WorkGroup.Listener {
             }
             if (System.nanoTime() > nextScopeRead) {
                 nextScopeRead = System.nanoTime() + schedule.fullPassInterval().toNanos();
+                if (!waitingForCut.isEmpty()) {
+                    return; // read the cuts again
+                }
                 try {
                     List<String> now = PairVerifier.tablesInScope(pair, config.schemas(), settings);
                     if (!now.equals(scope)) {
@@ -425,7 +507,19 @@ final class VerifyLoop implements WorkGroup.Listener {
         if (group != null) {
             s.put("workGroup", groupOf(workGroup.orElseThrow(), pair.number()));
             s.put("tablesInScope", scope);
+            s.put("rangesPerTable", rangesPerTable);
             s.put("tablesOwned", tablesOwned);
+            List<String> waiting = waitingForCut;
+            if (!waiting.isEmpty()) {
+                long waitedMs = (System.nanoTime() - waitingSinceNanos) / 1_000_000;
+                s.put("rangesWaitingForCut", waiting);
+                s.put("waitingForCutMs", waitedMs);
+                if (waitedMs > CUT_WAIT_WARN.toMillis()) {
+                    s.put("cutWarning", "no cut stored for " + waiting + " after " + waitedMs + " ms: check the daemon"
+                            + " owning each table's range 0 (its /status error), or that every daemon of the group has"
+                            + " the same daemon.work.ranges.per.table");
+                }
+            }
             s.put("merge", merger.status());
         }
         s.put("currentTable", currentTable);

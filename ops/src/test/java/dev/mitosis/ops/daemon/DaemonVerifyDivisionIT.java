@@ -121,9 +121,11 @@ class DaemonVerifyDivisionIT {
         int portG2 = Ports.free();
         try {
             Path s = config("s", "s.yaml", portS, "capture.replica.server.id.base: 5000");
-            Path g1 = config("g", "g1.yaml", portG1, "work.group: g, work.partitions: 2,"
+            // Tables as the unit here; DaemonVerifyRangesIT divides one table in key ranges.
+            Path g1 = config("g", "g1.yaml", portG1, "work.group: g, work.partitions: 2, work.ranges.per.table: 1,"
                     + " capture.replica.server.id.base: 6000");
-            Path g2 = config("g", "g2.yaml", portG2, "work.group: g, work.partitions: 2, capture.servers: []");
+            Path g2 = config("g", "g2.yaml", portG2, "work.group: g, work.partitions: 2, work.ranges.per.table: 1,"
+                    + " capture.servers: []");
             daemon(s, "s");
             Process first = daemon(g1, "g1");
             Process second = daemon(g2, "g2");

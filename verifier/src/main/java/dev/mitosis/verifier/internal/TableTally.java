@@ -81,6 +81,16 @@ public final class TableTally {
 
     /** Records one finished chunk and moves past it; {@code upper} empty means the table is done. */
     public void chunkDone(ChunkComparer.Result result, Optional<KeyBound> upper, long millis) {
+        chunkDone(result, upper, upper.isEmpty(), millis);
+    }
+
+    /**
+     * Records one finished chunk and moves past it.
+     *
+     * @param last whether it was the last chunk of the table, or of the key range verified ({@code upper} is then
+     *             the range's end, or empty for the table's last range)
+     */
+    public void chunkDone(ChunkComparer.Result result, Optional<KeyBound> upper, boolean last, long millis) {
         chunksCompared++;
         rowsA += result.a().rows();
         rowsA0 += result.a0().rows();
@@ -105,7 +115,7 @@ public final class TableTally {
         };
         elapsedMs += millis;
         after = upper.map(KeyBound::toStrings).orElse(after);
-        finished = upper.isEmpty();
+        finished = last;
     }
 
     private void notCovered(ChunkComparer.Result result) {

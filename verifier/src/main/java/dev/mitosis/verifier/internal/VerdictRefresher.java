@@ -3,6 +3,7 @@ package dev.mitosis.verifier.internal;
 import dev.mitosis.connectors.mariadb.GtidPosition;
 import dev.mitosis.verifier.ChangedRows;
 import dev.mitosis.verifier.RowDifference;
+import dev.mitosis.verifier.TableRange;
 import dev.mitosis.verifier.VerifySettings;
 
 import java.sql.SQLException;
@@ -31,9 +32,11 @@ public final class VerdictRefresher {
      * @param rowsChecked changed rows re-read
      * @param differences the differing rows (FAIL)
      * @param reason      why UNKNOWN, or empty
+     * @param differencesByEntry the differing rows by the table or key range ({@link TableRange#name()}) holding them
      */
     public record Outcome(Kind kind, GtidPosition gtidA, GtidPosition gtidA0, long rowsChecked,
-                          List<RowDifference> differences, String reason) {
+                          List<RowDifference> differences, String reason,
+                          Map<String, List<RowDifference>> differencesByEntry) {
     }
 
     /** The three outcomes. */
@@ -64,6 +67,17 @@ public final class VerdictRefresher {
      */
     public Optional<Outcome> refresh(List<String> tables, GtidPosition sinceA, GtidPosition sinceA0)
             throws SQLException {
+        return refreshRanges(tables.stream().map(TableRange::whole).toList(), sinceA, sinceA0);
+    }
+
+    /**
+     * Re-checks the rows changed after {@code sinceA}/{@code sinceA0} that fall in {@code ranges}: a changed row is
+     * re-checked only by the range that holds it, so processes sharing a table never report it twice.
+     *
+     * @return the outcome, or empty when the stream cannot answer (the verdict then just ages)
+     */
+    public Optional<Outcome> refreshRanges(List<TableRange> ranges, GtidPosition sinceA, GtidPosition sinceA0)
+            throws SQLException {
         List<String> problems = new ArrayList<>();
         for (List<String> p : List.of(servers.a().replicationProblems(), servers.a0().replicationProblems())) {
             problems.addAll(p);
@@ -80,8 +94,9 @@ public final class VerdictRefresher {
         }
         long checked = 0;
         List<RowDifference> differences = new ArrayList<>();
-        for (String table : tables) {
-            TableShape shape = shape(table);
+        Map<String, List<RowDifference>> byEntry = new LinkedHashMap<>();
+        for (TableRange range : ranges) {
+            TableShape shape = shape(range.table());
             if (shape == null) {
                 continue;
             }
@@ -95,17 +110,25 @@ public final class VerdictRefresher {
                 continue;
             }
             checked += changed.get().size();
-            Optional<String> hot = recheckRows(shape, KeySet.of(changed.get()), differences);
+            KeyRange within = new KeyRange(
+                    range.span().lowerExclusive().map(k -> KeyBound.fromStrings(k, shape.keyColumns())),
+                    range.span().upperInclusive().map(k -> KeyBound.fromStrings(k, shape.keyColumns())));
+            List<RowDifference> found = new ArrayList<>();
+            Optional<String> hot = recheckRows(shape, KeySet.of(changed.get()), within, found);
             if (hot.isPresent()) {
                 return Optional.of(unknown(now, checked, hot.get()));
             }
+            differences.addAll(found);
+            if (!found.isEmpty()) {
+                byEntry.put(range.name(), found);
+            }
         }
         Kind kind = differences.isEmpty() ? Kind.PASS : Kind.FAIL;
-        return Optional.of(new Outcome(kind, now.a(), now.a0(), checked, differences, ""));
+        return Optional.of(new Outcome(kind, now.a(), now.a0(), checked, differences, "", byEntry));
     }
 
     private Outcome unknown(BothServers.Both<GtidPosition> now, long checked, String reason) {
-        return new Outcome(Kind.UNKNOWN, now.a(), now.a0(), checked, List.of(), reason);
+        return new Outcome(Kind.UNKNOWN, now.a(), now.a0(), checked, List.of(), reason, Map.of());
     }
 
     /**
@@ -113,14 +136,15 @@ public final class VerdictRefresher {
      *
      * @return why the rows are hot, or empty
      */
-    private Optional<String> recheckRows(TableShape shape, KeySet keys, List<RowDifference> differences)
-            throws SQLException {
+    private Optional<String> recheckRows(TableShape shape, KeySet keys, KeyRange within,
+                                         List<RowDifference> differences) throws SQLException {
         KeySet reread = keys;
         Map<String, String> last = null;
         for (int attempt = 0; attempt <= settings.recheckMaxAttempts(); attempt++) {
             KeySet now = reread;
             BothServers.Both<LinkedHashMap<String, RowHashes.Entry>> rows =
-                    servers.run(s -> RowHashes.list(s, shape, now.in(shape.keyColumns()), now.size() * 2));
+                    servers.run(s -> RowHashes.list(s, shape,
+                            within.predicate(shape.keyColumns()).and(now.in(shape.keyColumns())), now.size() * 2));
             Map<String, String> differing = StreamRecheck.differing(rows.a(), rows.a0());
             if (differing.isEmpty()) {
                 return Optional.empty();
