@@ -129,7 +129,7 @@ public final class VerifyBench {
                     + " AS UNSIGNED)) FROM app.accounts");
             variants.put("concat_ws_only", "SELECT COUNT(*), SUM(LENGTH(CONCAT_WS(',', " + String.join(", ",
                     columns.stream().map(SqlIdentifiers::quote).toList()) + "))) FROM app.accounts");
-            String quoted = RowEncoding.quotedRowText(shape.columns());
+            String quoted = RowEncoding.digestRowText(shape.columns());
             String big = "SET SESSION group_concat_max_len = 268435456";
             variants.put("quoted_row_text_only", "SELECT COUNT(*), SUM(LENGTH(" + quoted + ")) FROM app.accounts");
             variants.put("quoted_sha1", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(@h := SHA1(" + quoted
