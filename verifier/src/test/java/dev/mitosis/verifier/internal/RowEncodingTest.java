@@ -58,6 +58,21 @@ class RowEncodingTest {
     }
 
     @Test
+    void onlyNullableColumnsGetANullDigitAndANullabilityMismatchIsAnotherShape() {
+        Column key = new Column("id", "bigint", "bigint(20)", null, false);
+        Column name = new Column("name", "varchar", "varchar(10)", "utf8mb4_bin", false);
+        assertThat(RowEncoding.digestRowText(List.of(key, name))).isEqualTo(
+                "CONCAT_WS(CAST(',' AS BINARY), LENGTH(`name`), `id`, `name`)");
+        assertThat(RowEncoding.digestRowText(List.of(key, NAME))).isEqualTo(
+                "CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`name`)), LENGTH(`name`), `id`, `name`)");
+        TableShape notNull = new TableShape("app", "t", List.of(key, name), List.of(key));
+        TableShape nullable = new TableShape("app", "t", List.of(key, new Column("name", "varchar", "varchar(10)",
+                "utf8mb4_bin", true)), List.of(key));
+        assertThat(notNull.sameShape(nullable)).isFalse();
+        assertThat(notNull.sameShape(new TableShape("app", "t", List.of(key, name), List.of(key)))).isTrue();
+    }
+
+    @Test
     void theOrderedDigestHashesTheRowsInOrderOnce() {
         TableShape shape = new TableShape("app", "t", List.of(ID, NAME), List.of(ID));
         assertThat(RowEncoding.chunkOrderedDigestSql(shape, "1 = 1")).isEqualTo("SELECT COUNT(*), MD5(GROUP_CONCAT("
