@@ -34,7 +34,10 @@ public final class CaptureWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureWorker.class);
     /** The whole worker's stop budget: SIGTERM must end the process within 10 s with offsets committed. */
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(8);
-    /** How often each server's status is published on {@code <prefix>.capture.health} (and on every state change). */
+    /**
+     * How often each server's status is published on {@code <prefix>.capture.health} (and within 50 ms of a state
+     * change, or of the processed position moving while nothing waits: the heartbeat after a last write).
+     */
     public static final Duration STATUS_INTERVAL = Duration.ofMillis(250);
     /** The bound of one status write; the final one also fits in what is left of the 10 s SIGTERM budget. */
     private static final Duration STATUS_TIMEOUT = Duration.ofSeconds(3);

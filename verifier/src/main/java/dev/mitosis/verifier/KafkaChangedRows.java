@@ -14,6 +14,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,8 @@ import java.util.Set;
  * {@link ChangedRows} from capture's change topics, {@code <prefix>.cdc.<server>.<schema>.<table>} of both servers of
  * a pair, and capture's status on {@code <prefix>.capture.health}: the stream is usable while both servers' capture
  * is RUNNING, reported within {@value #STATUS_MAX_AGE_MS} ms and lags at most the re-check wait; an answer for a
- * window waits until both servers' processed positions cover its end, so every change up to there is in Kafka.
+ * window waits until both servers' processed positions cover its end, so every change up to there is in Kafka; those
+ * waits follow the health topic on the same consumer as the change topics.
  *
  * <p>An event belongs to a window when its GTID is not covered by the window's start on the server whose binlog
  * held it. Events are kept {@value #RETENTION_MINUTES} minutes; a window starting before the oldest dropped event
@@ -71,6 +73,9 @@ public final class KafkaChangedRows implements ChangedRows {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, Followed> followed = new LinkedHashMap<>();
     private Map<String, CaptureStatus> lastStatuses = Map.of();
+    /** The health topic's partition once assigned, and the newest status of each server read from it since. */
+    private TopicPartition health;
+    private final Map<String, CaptureStatus> followedStatuses = new LinkedHashMap<>();
     private Instant statusesReadAt = Instant.EPOCH;
     private Instant unreachableUntil = Instant.EPOCH;
     private Optional<String> unreachable = Optional.empty();
@@ -192,20 +197,53 @@ public final class KafkaChangedRows implements ChangedRows {
         return Optional.of(keys);
     }
 
-    /** Waits until capture of both servers acknowledged in Kafka everything up to the window's end. */
+    /**
+     * Waits until capture of both servers acknowledged in Kafka everything up to the window's end. The statuses are
+     * followed on the consumer of the change topics, which blocks up to {@link #POLL} for the next record: a status
+     * is seen as soon as capture publishes it, without reading the whole health topic again for each look.
+     */
     private boolean reached(Window window, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (true) {
-            Map<String, CaptureStatus> now = statuses(false);
-            CaptureStatus a = now.get(pair.a().name());
-            CaptureStatus a0 = now.get(pair.a0().name());
+            if (!followHealth(deadline)) {
+                return false;
+            }
+            CaptureStatus a = followedStatuses.get(pair.a().name());
+            CaptureStatus a0 = followedStatuses.get(pair.a0().name());
             if (a != null && a0 != null && a.covers(window.untilA()) && a0.covers(window.untilA0())) {
                 return true;
             }
             if (System.nanoTime() > deadline) {
                 return false;
             }
+            for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                keep(record);
+            }
         }
+    }
+
+    /**
+     * Assigns the health topic from its beginning (compacted: every server's newest status is there) if not yet.
+     *
+     * @return whether it is assigned; false while the topic does not exist until {@code deadline}
+     */
+    private boolean followHealth(long deadline) {
+        if (health != null) {
+            return true;
+        }
+        String topic = statuses.topic();
+        Duration left = Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime()));
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, left.compareTo(timeout) < 0 ? left : timeout);
+        if (partitions == null || partitions.isEmpty()) {
+            return false;
+        }
+        TopicPartition partition = new TopicPartition(topic, 0);
+        Set<TopicPartition> all = new HashSet<>(consumer.assignment());
+        all.add(partition);
+        consumer.assign(all);
+        consumer.seekToBeginning(List.of(partition));
+        health = partition;
+        return true;
     }
 
     /** Reads every assigned partition to the end it has now. */
@@ -229,6 +267,18 @@ public final class KafkaChangedRows implements ChangedRows {
     }
 
     private void keep(ConsumerRecord<byte[], byte[]> record) {
+        if (health != null && record.topic().equals(health.topic())) {
+            if (record.key() == null) {
+                return;
+            }
+            String server = new String(record.key(), StandardCharsets.UTF_8);
+            if (record.value() == null) {
+                followedStatuses.remove(server);
+            } else {
+                followedStatuses.put(server, CaptureStatusStore.read(record.value()));
+            }
+            return;
+        }
         Followed f = followed.get(record.topic());
         if (f == null || record.value() == null) {
             return;

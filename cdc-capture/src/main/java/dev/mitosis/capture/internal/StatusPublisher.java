@@ -27,15 +27,16 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes each server's {@link CaptureStatus} on {@code <prefix>.capture.health} from one scheduler thread: about
- * every {@code interval}, at once (within one tick) when a server's state changes, and a last record on
- * {@link #close(Duration)}. Nothing here runs on an engine's thread, so a slow broker or server only delays
+ * every {@code interval}, at once (within one tick) when a server's state changes or when its processed position
+ * moved with nothing left to publish (the heartbeat after a last write: what the verifier's freshness and the purger
+ * wait for), and a last record on {@link #close(Duration)}. Nothing here runs on an engine's thread, so a slow broker or server only delays
  * statuses, never capture; a broker outage is logged once and publishing goes on trying.
  */
 public final class StatusPublisher {
 
     private static final Logger LOG = LoggerFactory.getLogger(StatusPublisher.class);
-    /** How often state changes are looked for. */
-    private static final Duration TICK = Duration.ofMillis(200);
+    /** How often state changes are looked for: a status a reader waits for is published at most this late. */
+    static final Duration TICK = Duration.ofMillis(50);
     /** The {@code gtid_binlog_pos} sample: short, so a server that is away delays one status by seconds at most. */
     private static final Duration SAMPLE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -46,6 +47,7 @@ public final class StatusPublisher {
     private final Map<String, GtidSampler> samplers = new HashMap<>();
     private final Map<String, CaptureState> lastState = new HashMap<>();
     private final Map<String, Instant> lastPublished = new HashMap<>();
+    private final Map<String, String> lastProcessed = new HashMap<>();
     private final Map<String, CaptureStatus> latest = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "capture-status");
@@ -82,9 +84,8 @@ public final class StatusPublisher {
             Instant now = clock.instant();
             for (ServerCapture capture : captures) {
                 String name = capture.server().name();
-                CaptureState state = capture.health().state();
-                Instant last = lastPublished.get(name);
-                if (state != lastState.get(name) || last == null || !now.isBefore(last.plus(interval))) {
+                ServerHealth health = capture.health();
+                if (due(health, lastState.get(name), lastPublished.get(name), lastProcessed.get(name), now, interval)) {
                     publish(capture);
                 }
             }
@@ -94,12 +95,29 @@ public final class StatusPublisher {
         }
     }
 
+    /**
+     * Whether a server's status is due: its state changed, {@code interval} passed, or its processed position moved
+     * while nothing is waiting to be published (lag 0: the batch was heartbeats only). Under steady writes a batch
+     * holds rows, so that last case adds a record only when the writes stop, the moment a reader waiting for the
+     * last write to be covered needs it, instead of up to an interval later.
+     */
+    static boolean due(ServerHealth health, CaptureState lastState, Instant lastPublished, String lastProcessed,
+                       Instant now, Duration interval) {
+        if (health.state() != lastState || lastPublished == null || !now.isBefore(lastPublished.plus(interval))) {
+            return true;
+        }
+        String processed = health.processedGtid().orElse("");
+        return health.lagMillis() == 0 && !processed.equals(lastProcessed);
+    }
+
     private void publish(ServerCapture capture) {
         String name = capture.server().name();
         // The server's position first: a processed position read after it that covers it is caught up for sure.
         Optional<GtidPosition> serverGtid = sample(name);
-        CaptureStatus status = status(capture.health(), serverGtid, clock.instant());
+        ServerHealth health = capture.health();
+        CaptureStatus status = status(health, serverGtid, clock.instant());
         lastState.put(name, status.state());
+        lastProcessed.put(name, health.processedGtid().orElse(""));
         lastPublished.put(name, status.publishedAt());
         synchronized (this) {
             latest.put(name, status);

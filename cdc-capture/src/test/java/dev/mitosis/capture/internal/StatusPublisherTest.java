@@ -6,6 +6,7 @@ import dev.mitosis.connectors.capture.CaptureStatus;
 import dev.mitosis.connectors.mariadb.GtidPosition;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -49,6 +50,30 @@ class StatusPublisherTest {
         assertThat(noServer.lagMillis()).isEqualTo(2000);
         assertThat(StatusPublisher.status(health(null, null), Optional.of(GtidPosition.parse("1-1-1")), NOW)
                 .processedGtid()).isEmpty();
+    }
+
+    private static ServerHealth moved(String processed, long lagMillis) {
+        return new ServerHealth("p0-a", CaptureState.RUNNING, Optional.of(processed), Optional.of("1-1-7"),
+                Optional.of(NOW), lagMillis, 7, 0.5, 0, Optional.empty());
+    }
+
+    @Test
+    void aProcessedPositionMovedByHeartbeatsIsPublishedAtOnceOneMovedByRowsWaitsForTheInterval() {
+        Duration interval = Duration.ofMillis(250);
+        Instant justPublished = NOW.minusMillis(50);
+        // The heartbeat after a last write: nothing waits (lag 0), the position moved: due now.
+        assertThat(StatusPublisher.due(moved("1-1-11", 0), CaptureState.RUNNING, justPublished, "1-1-10", NOW, interval))
+                .isTrue();
+        // Rows still flowing (lag > 0), or nothing moved: only the interval or a state change makes it due.
+        assertThat(StatusPublisher.due(moved("1-1-11", 40), CaptureState.RUNNING, justPublished, "1-1-10", NOW, interval))
+                .isFalse();
+        assertThat(StatusPublisher.due(moved("1-1-10", 0), CaptureState.RUNNING, justPublished, "1-1-10", NOW, interval))
+                .isFalse();
+        assertThat(StatusPublisher.due(moved("1-1-10", 40), CaptureState.RUNNING, NOW.minusMillis(250), "1-1-10", NOW,
+                interval)).isTrue();
+        assertThat(StatusPublisher.due(moved("1-1-10", 40), CaptureState.CATCHING_UP, justPublished, "1-1-10", NOW,
+                interval)).isTrue();
+        assertThat(StatusPublisher.due(moved("1-1-10", 40), null, null, null, NOW, interval)).isTrue();
     }
 
     @Test

@@ -19,6 +19,7 @@ import dev.mitosis.verifier.internal.RowEncoding;
 import dev.mitosis.verifier.internal.TableCatalog;
 import dev.mitosis.verifier.internal.TableShape;
 import dev.mitosis.connectors.sql.SqlIdentifiers;
+import dev.mitosis.ops.bench.BenchRounds;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +61,7 @@ public final class VerifyBench {
         Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/bench-verify").toAbsolutePath());
         long rows = args.length > 1 ? Long.parseLong(args[1]) : 1_000_000;
         int writesPerSecond = args.length > 2 ? Integer.parseInt(args[2]) : 500;
+        int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 3;
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("rows", rows);
         MariaDbServer.Builder[] b = DualMasterPair.builders(dir, "bench", 0);
@@ -75,27 +77,16 @@ public final class VerifyBench {
             pair.a().execute("SELECT COUNT(*) FROM app.accounts"); // warm the buffer pool of both
             pair.a0().execute("SELECT COUNT(*) FROM app.accounts");
 
-            start = System.nanoTime();
-            CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> pair.a().execute("CHECKSUM TABLE app.accounts"));
-            CompletableFuture<Void> onA0 = CompletableFuture.runAsync(() -> pair.a0().execute("CHECKSUM TABLE app.accounts"));
-            CompletableFuture.allOf(onA, onA0).join();
-            result.put("checksum_table_both_s", seconds(start));
-
-            result.put("pt_table_checksum", ptTableChecksum(pair.a()));
+            result.put("load_average_before", loadAverage());
+            result.put("rounds", rounds(pair, rounds));
             result.put("digest_sql_both_s", digestVariants(pair));
-            System.err.println("bench so far: " + new ObjectMapper().writeValueAsString(result));
-            Map<String, Object> verify = run(pair, 0);
             Map<String, Object> underLoad = run(pair, writesPerSecond);
-            result.put("verify", verify);
             result.put("verify_under_load", underLoad);
-            Map<String, Double> ratios = new LinkedHashMap<>();
-            ratios.put("verify_over_checksum_table_both", ratio(verify.get("seconds"), result.get("checksum_table_both_s")));
-            Object pt = ((Map<?, ?>) result.get("pt_table_checksum")).get("seconds");
+            Object pt = ((Map<?, ?>) result.get("rounds")).get("median") instanceof Map<?, ?> m ? m.get("pt_table_checksum_s") : null;
             if (pt != null) {
-                ratios.put("verify_over_pt_table_checksum", ratio(verify.get("seconds"), pt));
-                ratios.put("verify_under_load_over_pt_table_checksum", ratio(underLoad.get("seconds"), pt));
+                result.put("verify_under_load_over_pt_table_checksum", ratio(underLoad.get("seconds"), pt));
             }
-            result.put("ratios", ratios);
+            result.put("load_average_after", loadAverage());
             System.err.println("bench so far: " + new ObjectMapper().writeValueAsString(result));
             result.put("continuous_freshness", FreshnessBench.measure(pair, dir, 5, writesPerSecond, 3));
         }
@@ -103,10 +94,82 @@ public final class VerifyBench {
     }
 
     /**
-     * The whole table's digest in one statement on both servers at once, per row encoding, best of two interleaved
-     * rounds: what the chunk query costs apart from chunking, and against the variants the issue measured. The
-     * {@code ordered_*} variants hash the rows' text concatenated in scan order once (the first read of a chunk);
-     * {@code key_seek_100k} is what a boundary seek of 100k keys costs.
+     * {@code rounds} rounds of the three contenders on the quiet pair, in an order that alternates per round
+     * (CHECKSUM TABLE on both servers at once, pt-table-checksum, {@code verify --once}; then the reverse), so a
+     * swing of the shared machine's load hits them alike: every round, the medians, and the ratios of verify's
+     * median to the others' (and the median of the per-round ratios).
+     */
+    private static Map<String, Object> rounds(DualMasterPair pair, int rounds) throws Exception {
+        BenchRounds all = new BenchRounds();
+        for (int round = 0; round < rounds; round++) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            List<String> order = round % 2 == 0 ? List.of("checksum_table", "pt", "verify")
+                    : List.of("verify", "pt", "checksum_table");
+            for (String contender : order) {
+                switch (contender) {
+                    case "checksum_table" -> r.put("checksum_table_both_s", checksumTableBoth(pair));
+                    case "pt" -> {
+                        Map<String, Object> pt = ptTableChecksum(pair.a());
+                        if (pt.containsKey("seconds")) {
+                            r.put("pt_table_checksum_s", pt.get("seconds"));
+                            r.put("pt_table_checksum_exit", pt.get("exit"));
+                        } else {
+                            r.put("pt_table_checksum", pt);
+                        }
+                    }
+                    default -> {
+                        Map<String, Object> verify = run(pair, 0);
+                        r.put("verify_s", verify.get("seconds"));
+                        r.put("verify_verdict", verify.get("verdict"));
+                        r.put("verify_rows_per_s_per_server", verify.get("rows_per_s_per_server"));
+                        r.put("verify_chunks", verify.get("chunks"));
+                    }
+                }
+            }
+            r.put("verify_over_checksum_table_both", ratio(r.get("verify_s"), r.get("checksum_table_both_s")));
+            if (r.get("pt_table_checksum_s") != null) {
+                r.put("verify_over_pt_table_checksum", ratio(r.get("verify_s"), r.get("pt_table_checksum_s")));
+            }
+            r.put("load_average", loadAverage());
+            System.err.println("verify bench round " + (round + 1) + ": " + new ObjectMapper().writeValueAsString(r));
+            all.add(r);
+        }
+        Map<String, Object> out = all.toJson(List.of("verify_s", "pt_table_checksum_s", "checksum_table_both_s",
+                "verify_rows_per_s_per_server", "verify_over_pt_table_checksum", "verify_over_checksum_table_both"));
+        Map<?, ?> median = (Map<?, ?>) out.get("median");
+        Map<String, Object> ratios = new LinkedHashMap<>();
+        ratios.put("verify_over_checksum_table_both", ratio(median.get("verify_s"), median.get("checksum_table_both_s")));
+        if (median.get("pt_table_checksum_s") != null) {
+            ratios.put("verify_over_pt_table_checksum", ratio(median.get("verify_s"), median.get("pt_table_checksum_s")));
+            ratios.put("goal_verify_over_pt_table_checksum_at_most", 1.0);
+        }
+        out.put("ratios_of_medians", ratios);
+        return out;
+    }
+
+    private static double checksumTableBoth(DualMasterPair pair) {
+        long start = System.nanoTime();
+        CompletableFuture<Void> onA = CompletableFuture.runAsync(() -> pair.a().execute("CHECKSUM TABLE app.accounts"));
+        CompletableFuture<Void> onA0 = CompletableFuture.runAsync(() -> pair.a0().execute("CHECKSUM TABLE app.accounts"));
+        CompletableFuture.allOf(onA, onA0).join();
+        return seconds(start);
+    }
+
+    /** The 1-, 5- and 15-minute load averages, as {@code uptime} prints them: the shared machine's weather. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    /**
+     * The whole table's digest SQL on both servers at once, best of two interleaved rounds: what the chunk query
+     * costs apart from chunking ({@code mitosis_ordered_md5}, the first read of every chunk; {@code mitosis_per_row_sha1},
+     * the re-read of a differing one), the row text alone, a bare CONCAT_WS, pt-table-checksum's CRC32 query, and
+     * {@code key_seek_100k}, what a boundary seek of 100k keys costs.
      */
     private static Map<String, Double> digestVariants(DualMasterPair pair) throws Exception {
         List<String> columns;
@@ -114,38 +177,22 @@ public final class VerifyBench {
             TableShape shape = TableCatalog.shape(c, "app", "accounts").orElseThrow();
             columns = shape.columns().stream().map(col -> col.name()).toList();
             Map<String, String> variants = new LinkedHashMap<>();
-            variants.put("mitosis_sha1", RowEncoding.chunkChecksumSql(shape, "1 = 1"));
-            variants.put("mitosis_sha1_derived_table", RowEncoding.chunkChecksumSqlDerived(shape, "1 = 1"));
-            String rowText = RowEncoding.rowText(shape.columns());
-            variants.put("mitosis_md5", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(@h := MD5(" + rowText
-                    + "), 1, 16), 16, 10) AS UNSIGNED)), BIT_XOR(CAST(CONV(SUBSTRING(@h, 17, 16), 16, 10) AS UNSIGNED))"
-                    + " FROM app.accounts");
+            String rowText = RowEncoding.digestRowText(shape.columns());
+            String big = "SET SESSION group_concat_max_len = 268435456";
+            long maxId = Long.parseLong(pair.a().queryString("SELECT MAX(id) FROM app.accounts"));
+            // The ordered digest over ranges of 100k key values, as chunks read it: one GROUP_CONCAT of the whole
+            // table would hold all its rows' text at once (250 MB at 1M rows).
+            variants.put("mitosis_ordered_md5", ranged(big, RowEncoding.chunkOrderedDigestSql(shape, "1 = 1"), maxId));
+            variants.put("mitosis_per_row_sha1", RowEncoding.chunkChecksumSql(shape, "1 = 1"));
             variants.put("mitosis_row_text_only", "SELECT COUNT(*), SUM(LENGTH(" + rowText + ")) FROM app.accounts");
-            variants.put("sha1_of_row_text_no_xor", "SELECT COUNT(*), SUM(LENGTH(SHA1(" + rowText + "))) FROM app.accounts");
-            variants.put("md5_of_row_text_no_xor", "SELECT COUNT(*), SUM(LENGTH(MD5(" + rowText + "))) FROM app.accounts");
-            String hexRow = "CONCAT_WS(',', " + String.join(", ", columns.stream()
-                    .map(n -> "IFNULL(HEX(" + SqlIdentifiers.quote(n) + "), 'N')").toList()) + ")";
-            variants.put("hex_md5", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(MD5(" + hexRow + "), 1, 16), 16, 10)"
-                    + " AS UNSIGNED)) FROM app.accounts");
             variants.put("concat_ws_only", "SELECT COUNT(*), SUM(LENGTH(CONCAT_WS(',', " + String.join(", ",
                     columns.stream().map(SqlIdentifiers::quote).toList()) + "))) FROM app.accounts");
-            String quoted = RowEncoding.quotedRowText(shape.columns());
-            String big = "SET SESSION group_concat_max_len = 268435456";
-            variants.put("quoted_row_text_only", "SELECT COUNT(*), SUM(LENGTH(" + quoted + ")) FROM app.accounts");
-            variants.put("quoted_sha1", "SELECT COUNT(*), BIT_XOR(CAST(CONV(SUBSTRING(@h := SHA1(" + quoted
-                    + "), 1, 16), 16, 10) AS UNSIGNED)), BIT_XOR(CAST(CONV(SUBSTRING(@h, 17, 16), 16, 10) AS UNSIGNED))"
+            // pt-table-checksum's own chunk query: CRC32 (32 bits, linear under XOR) of the columns and NULL marks.
+            String nulls = String.join(", ", shape.columns().stream().filter(col -> col.nullable())
+                    .map(col -> "ISNULL(" + SqlIdentifiers.quote(col.name()) + ")").toList());
+            variants.put("pt_crc32", "SELECT COUNT(*), BIT_XOR(CAST(CRC32(CONCAT_WS('#', " + String.join(", ",
+                    columns.stream().map(SqlIdentifiers::quote).toList()) + ", CONCAT(" + nulls + "))) AS UNSIGNED))"
                     + " FROM app.accounts");
-            // Ordered digests over ranges of 100k key values, as chunks read them: one GROUP_CONCAT of the whole table
-            // would hold all its rows' text at once (250 MB at 1M rows).
-            long maxId = Long.parseLong(pair.a().queryString("SELECT MAX(id) FROM app.accounts"));
-            variants.put("ordered_md5_row_text", ranged(big, "SELECT COUNT(*), MD5(GROUP_CONCAT(" + rowText
-                    + " SEPARATOR '\\n')) FROM app.accounts", maxId));
-            variants.put("ordered_md5_quoted", ranged(big, "SELECT COUNT(*), MD5(GROUP_CONCAT(" + quoted
-                    + " SEPARATOR '\\n')) FROM app.accounts", maxId));
-            variants.put("ordered_sha1_quoted", ranged(big, "SELECT COUNT(*), SHA1(GROUP_CONCAT(" + quoted
-                    + " SEPARATOR '\\n')) FROM app.accounts", maxId));
-            variants.put("ordered_md5_quoted_order_by", ranged(big, "SELECT COUNT(*), MD5(GROUP_CONCAT(" + quoted
-                    + " ORDER BY id SEPARATOR '\\n')) FROM app.accounts", maxId));
             variants.put("key_seek_100k", "SELECT MAX(id), COUNT(*) FROM (SELECT id FROM app.accounts ORDER BY id"
                     + " LIMIT 100000) k");
             Map<String, Double> best = new LinkedHashMap<>();
@@ -163,11 +210,14 @@ public final class VerifyBench {
         }
     }
 
-    /** {@code first}, then {@code select} over consecutive ranges of 100k ids up to {@code maxId}, as one script. */
+    /**
+     * {@code first}, then {@code select} (ending in a WHERE condition) over consecutive ranges of 100k ids up to
+     * {@code maxId}, as one script.
+     */
     private static String ranged(String first, String select, long maxId) {
         StringBuilder script = new StringBuilder(first);
         for (long low = 0; low <= maxId; low += 100_000) {
-            script.append(';').append(select).append(" WHERE id > ").append(low).append(" AND id <= ")
+            script.append(';').append(select).append(" AND id > ").append(low).append(" AND id <= ")
                     .append(low + 100_000);
         }
         return script.toString();

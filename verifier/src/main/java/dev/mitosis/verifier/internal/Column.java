@@ -10,12 +10,18 @@ import java.util.Set;
  * @param dataType {@code DATA_TYPE}, lower case (e.g. {@code varchar}, {@code double})
  * @param fullType {@code COLUMN_TYPE} (e.g. {@code decimal(20,6)}), compared between the servers
  * @param collation {@code COLLATION_NAME}, or null for a non-text column: it orders keys, so it must match too
+ * @param nullable  {@code IS_NULLABLE}: only a nullable column needs a NULL mark in the digest, so it must match too
  */
-public record Column(String name, String dataType, String fullType, String collation) {
+public record Column(String name, String dataType, String fullType, String collation, boolean nullable) {
 
-    /** A column without collation (numbers, times, binary strings). */
+    /** A nullable column without collation (numbers, times, binary strings). */
     public Column(String name, String dataType, String fullType) {
-        this(name, dataType, fullType, null);
+        this(name, dataType, fullType, null, true);
+    }
+
+    /** A nullable column. */
+    public Column(String name, String dataType, String fullType, String collation) {
+        this(name, dataType, fullType, collation, true);
     }
 
     /** How a column's value is turned into comparable text, and how a key value is read and bound. */

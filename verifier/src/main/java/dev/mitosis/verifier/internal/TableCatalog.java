@@ -37,13 +37,14 @@ public final class TableCatalog {
     /** The shape of a table, or empty if it does not exist on this server. */
     public static Optional<TableShape> shape(Connection c, String schema, String table) throws SQLException {
         List<Column> columns = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COLLATION_NAME"
+        try (PreparedStatement s = c.prepareStatement("SELECT COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, COLLATION_NAME, IS_NULLABLE"
                 + " FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION")) {
             s.setString(1, schema);
             s.setString(2, table);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+                    columns.add(new Column(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            "YES".equals(rs.getString(5))));
                 }
             }
         }

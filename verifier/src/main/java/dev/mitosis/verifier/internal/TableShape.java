@@ -45,7 +45,7 @@ public record TableShape(String schema, String table, List<Column> columns, List
         return String.join(", ", keyColumns.stream().map(c -> SqlIdentifiers.quote(c.name()) + " DESC").toList());
     }
 
-    /** Whether both servers describe the same columns with the same types and the same key. */
+    /** Whether both servers describe the same columns with the same types, nullability and key. */
     public boolean sameShape(TableShape other) {
         return columns.equals(other.columns) && keyColumns.equals(other.keyColumns);
     }

@@ -46,12 +46,36 @@ class RowEncodingTest {
     }
 
     @Test
-    void theOrderedDigestQuotesStringBytesMarksNullAndHashesTheRowsInOrderOnce() {
+    void theDigestTextMarksEveryNullThenGivesStringLengthsThenTheValuesAsBytes() {
         Column blob = new Column("avatar", "blob", "blob");
-        assertThat(RowEncoding.quotedRowText(List.of(ID, NAME, blob))).isEqualTo("CONCAT_WS(',',"
-                + " IFNULL(CAST(`id` AS CHAR), 'N'), QUOTE(CAST(`name` AS BINARY)), QUOTE(`avatar`))");
+        Column bits = new Column("flags", "bit", "bit(3)");
+        Column score = new Column("score", "double", "double");
+        assertThat(RowEncoding.digestRowText(List.of(ID, NAME, blob, RATIO, score, bits))).isEqualTo(
+                "CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`id`), ISNULL(`name`), ISNULL(`avatar`), ISNULL(`ratio`),"
+                        + " ISNULL(`score`), ISNULL(`flags`)), LENGTH(`name`), LENGTH(`avatar`), `id`, `name`, `avatar`,"
+                        + " CAST(`ratio` AS DOUBLE), `score`, `flags` + 0)");
+        assertThat(RowEncoding.rowHash(List.of(ID))).isEqualTo("SHA1(CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`id`)), `id`))");
+    }
+
+    @Test
+    void onlyNullableColumnsGetANullDigitAndANullabilityMismatchIsAnotherShape() {
+        Column key = new Column("id", "bigint", "bigint(20)", null, false);
+        Column name = new Column("name", "varchar", "varchar(10)", "utf8mb4_bin", false);
+        assertThat(RowEncoding.digestRowText(List.of(key, name))).isEqualTo(
+                "CONCAT_WS(CAST(',' AS BINARY), LENGTH(`name`), `id`, `name`)");
+        assertThat(RowEncoding.digestRowText(List.of(key, NAME))).isEqualTo(
+                "CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`name`)), LENGTH(`name`), `id`, `name`)");
+        TableShape notNull = new TableShape("app", "t", List.of(key, name), List.of(key));
+        TableShape nullable = new TableShape("app", "t", List.of(key, new Column("name", "varchar", "varchar(10)",
+                "utf8mb4_bin", true)), List.of(key));
+        assertThat(notNull.sameShape(nullable)).isFalse();
+        assertThat(notNull.sameShape(new TableShape("app", "t", List.of(key, name), List.of(key)))).isTrue();
+    }
+
+    @Test
+    void theOrderedDigestHashesTheRowsInOrderOnce() {
         TableShape shape = new TableShape("app", "t", List.of(ID, NAME), List.of(ID));
         assertThat(RowEncoding.chunkOrderedDigestSql(shape, "1 = 1")).isEqualTo("SELECT COUNT(*), MD5(GROUP_CONCAT("
-                + RowEncoding.quotedRowText(shape.columns()) + " SEPARATOR '\\n')) FROM `app`.`t` WHERE 1 = 1");
+                + RowEncoding.digestRowText(shape.columns()) + " SEPARATOR '\\n')) FROM `app`.`t` WHERE 1 = 1");
     }
 }
