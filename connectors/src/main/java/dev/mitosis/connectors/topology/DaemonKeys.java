@@ -80,13 +80,16 @@ public final class DaemonKeys {
                                 + " purge control files. A relative path is relative to the config file's directory.")
                 .define(WORK_GROUP, Type.STRING, null, Matches.pattern("[A-Za-z0-9._-]{1,100}",
                                 "a consumer group name of letters, digits, '.', '_' or '-'"),
-                        Importance.MEDIUM, "When set, the purge work (a unit is one table of one new shard) is"
+                        Importance.MEDIUM, "When set, the purge work (a unit is one key range of one table of a new"
+                                + " shard, see work.ranges.per.table) is"
                                 + " divided among every daemon with the same work.group through a Kafka consumer"
                                 + " group on <kafka.topic.prefix>.work; a unit moves with its partition and resumes"
-                                + " from its checkpoint. The tables of each pair are divided likewise among the"
-                                + " daemons of the group that verify it (consumer group <work.group>.verify.pair-<n>),"
-                                + " their verdicts stored per table in <kafka.topic.prefix>.verdicts.tables and merged"
-                                + " into the pair's verdict by one of them. Unset, this process does all of it.")
+                                + " from its checkpoint. The tables (key ranges) of each pair are divided likewise"
+                                + " among the daemons of the group that verify it (consumer group"
+                                + " <work.group>.verify.pair-<n>),"
+                                + " their verdicts stored per range in <kafka.topic.prefix>.verdicts.tables and merged"
+                                + " into tables and the pair's verdict by one of them. Unset, this process does all"
+                                + " of it.")
                 .define(WORK_PARTITIONS, Type.INT, 12, Range.between(1, 10_000), Importance.LOW,
                         "Partitions of the work topic when the daemon creates it: the most daemons that share work.")
                 .define(WORK_RANGES_PER_TABLE, Type.INT, 4, Range.between(1, 1_000), Importance.LOW,
