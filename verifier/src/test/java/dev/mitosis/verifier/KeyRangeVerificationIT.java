@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A table verified in key ranges ({@link TableRange}) is verified as a whole: the ranges' rows add up to the whole
  * table's, and every row that differs — also rows below or above A's keys, which only the first and last ranges
  * (open below and above) reach — is found by exactly one range, the one holding it. Three key shapes: one integer
- * column (cut arithmetically), two columns with text (cut by walking the key), and bytes (identical on both: a
- * changed row under a binary key is left HOT by the whole-table run too, which is not about ranges).
+ * column (cut by estimates), two columns with text (cut by walking the key), and bytes (keys that are not valid
+ * UTF-8: each differing row is still found and re-read by its exact bytes, not left HOT).
  */
 class KeyRangeVerificationIT {
 
@@ -55,7 +55,9 @@ class KeyRangeVerificationIT {
                 "UPDATE app.big SET v = 'diverged' WHERE id = 4800",
                 "INSERT INTO app.big VALUES (-7, 'below A'), (999999, 'above A')",
                 "UPDATE app.pairs SET x = 'y' WHERE k1 = 45 AND k2 = 'c'",
-                "INSERT INTO app.pairs VALUES (0, 'a', 'below'), (61, 'z', 'above')");
+                "INSERT INTO app.pairs VALUES (0, 'a', 'below'), (61, 'z', 'above')",
+                "UPDATE app.bin SET x = -1 WHERE k = UNHEX(SHA1(250))",
+                "DELETE FROM app.bin WHERE k = UNHEX(SHA1(77))");
     }
 
     @AfterAll
@@ -87,6 +89,9 @@ class KeyRangeVerificationIT {
                 Optional.empty(), VerifyListener.NONE, diffs::add).withRanges(ranges));
 
         assertThat(whole.verdict()).isEqualTo(Verdict.FAIL);
+        TableReport bin = whole.tables().stream().filter(t -> t.table().equals("app.bin")).findFirst().orElseThrow();
+        assertThat(bin.verdict()).as("differences under a binary key are rows, not a hot chunk").isEqualTo(Verdict.FAIL);
+        assertThat(bin.differences()).isEqualTo(2);
         assertThat(whole.tables()).allSatisfy(t -> assertThat(t.coverage().full()).as(t.toString()).isTrue());
         assertThat(ranged.tables()).extracting(TableReport::table)
                 .containsExactlyElementsOf(new TreeSet<>(ranges.stream().map(TableRange::name).toList()));

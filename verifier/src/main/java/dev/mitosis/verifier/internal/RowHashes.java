@@ -3,6 +3,7 @@ package dev.mitosis.verifier.internal;
 import dev.mitosis.connectors.sql.SqlFragment;
 import dev.mitosis.connectors.sql.SqlIdentifiers;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,7 +21,7 @@ public final class RowHashes {
     /**
      * One row as listed.
      *
-     * @param keyText  the exact encoding of the key (identity)
+     * @param keyText  the exact encoding of the key (identity), its bytes one char each (ISO-8859-1)
      * @param hash     the row hash
      * @param key      the key values, for seeking the row
      * @param keyShown the key as an operator reads it, column to value
@@ -76,7 +77,9 @@ public final class RowHashes {
                     for (int i = 0; i < n; i++) {
                         keyShown.put(shape.keyColumns().get(i).name(), rs.getString(n + 3 + i));
                     }
-                    String keyText = rs.getString(n + 1);
+                    // The key text holds a binary or non-UTF-8 key's raw bytes: read as text they would be mangled
+                    // (two keys could read the same, and bound back, match no row), so each byte is one char.
+                    String keyText = new String(rs.getBytes(n + 1), StandardCharsets.ISO_8859_1);
                     rows.put(keyText, new Entry(keyText, rs.getString(n + 2), key, keyShown));
                 }
             }
@@ -108,7 +111,7 @@ public final class RowHashes {
             params.add(row.key().values().get(i));
         }
         sql.append(RowEncoding.rowText(shape.keyColumns())).append(" = ?");
-        params.add(row.keyText());
+        params.add(row.keyText().getBytes(StandardCharsets.ISO_8859_1));
         return new SqlFragment(sql.toString(), params);
     }
 }
