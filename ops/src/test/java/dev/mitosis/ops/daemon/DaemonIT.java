@@ -1,5 +1,6 @@
 package dev.mitosis.ops.daemon;
 
+import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.ops.ChildJvm;
@@ -62,15 +63,7 @@ class DaemonIT {
         Files.writeString(dir.resolve("token"), TOKEN + "\n");
         config = dir.resolve("mitosis.yaml");
         Files.writeString(config, String.join("\n",
-                "split: {old.shards: 1, new.shards: 2}",
-                "schemas: [app]",
-                "credentials: {user: " + MariaDbServer.ADMIN_USER + ", password.file: password}",
-                "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "'}",
-                "pairs:",
-                "  - pair: 0",
-                "    servers:",
-                "      - {name: p0-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
-                "      - {name: p0-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
+                OnePairFleet.yaml(pair, broker.bootstrapServers(), null, "p0"),
                 "verify: {recheck.max.attempts: 2, recheck.wait.ms: 2000}",
                 "daemon: {verify.interval.ms: 3600000, verify.refresh.interval.ms: 200, state.dir: state}",
                 "http: {port: " + httpPort + ", token.file: token}",

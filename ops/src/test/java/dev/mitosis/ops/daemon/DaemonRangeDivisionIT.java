@@ -1,5 +1,6 @@
 package dev.mitosis.ops.daemon;
 
+import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.connectors.kafka.CompactedTopic;
@@ -111,15 +112,7 @@ class DaemonRangeDivisionIT {
 
     private static Path config(String file, int httpPort, String daemon) throws IOException {
         return Files.writeString(dir.resolve(file), String.join("\n",
-                "split: {old.shards: 1, new.shards: 2}",
-                "schemas: [app]",
-                "credentials: {user: " + MariaDbServer.ADMIN_USER + ", password.file: password}",
-                "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "', topic.prefix: y}",
-                "pairs:",
-                "  - pair: 0",
-                "    servers:",
-                "      - {name: y-a, host: 127.0.0.1, port: " + y.a().port() + "}",
-                "      - {name: y-a0, host: 127.0.0.1, port: " + y.a0().port() + "}",
+                OnePairFleet.yaml(y, broker.bootstrapServers(), "y", "y"),
                 "purge: {quiet.window.ms: 5000, retry.interval.ms: 1000, max.rows.per.second: 150,"
                         + " chunk.initial.rows: 20, chunk.max.rows: 20}",
                 "daemon: {work.group: g, work.partitions: " + PARTITIONS + ", work.ranges.per.table: " + RANGES + ", "

@@ -1,5 +1,6 @@
 package dev.mitosis.ops.daemon;
 
+import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
@@ -94,15 +95,7 @@ class DaemonVerifyRangesIT {
 
     private static Path config(String file, int httpPort, String daemon) throws IOException {
         return Files.writeString(dir.resolve(file), String.join("\n",
-                "split: {old.shards: 1, new.shards: 2}",
-                "schemas: [app]",
-                "credentials: {user: " + MariaDbServer.ADMIN_USER + ", password.file: password}",
-                "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "', topic.prefix: r}",
-                "pairs:",
-                "  - pair: 0",
-                "    servers:",
-                "      - {name: p-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
-                "      - {name: p-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
+                OnePairFleet.yaml(pair, broker.bootstrapServers(), "r", "p"),
                 "daemon: {" + daemon + ", work.group: r, work.partitions: 2, work.ranges.per.table: " + RANGES
                         + ", verify.interval.ms: 15000, state.dir: state-" + file + "}",
                 "http: {port: " + httpPort + ", token.file: token}",

@@ -1,5 +1,6 @@
 package dev.mitosis.ops.daemon;
 
+import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.ops.ChildJvm;
@@ -92,15 +93,7 @@ class DaemonWorkDivisionIT {
     private static Path config(String name, DualMasterPair pair, String file, int httpPort, String daemon)
             throws IOException {
         return Files.writeString(dir.resolve(file), String.join("\n",
-                "split: {old.shards: 1, new.shards: 2}",
-                "schemas: [app]",
-                "credentials: {user: " + MariaDbServer.ADMIN_USER + ", password.file: password}",
-                "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "', topic.prefix: " + name + "}",
-                "pairs:",
-                "  - pair: 0",
-                "    servers:",
-                "      - {name: " + name + "-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
-                "      - {name: " + name + "-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
+                OnePairFleet.yaml(pair, broker.bootstrapServers(), name, name),
                 "purge: {quiet.window.ms: 45000, retry.interval.ms: 1000, max.rows.per.second: 300, chunk.initial.rows: 20,"
                         + " chunk.max.rows: 20}",
                 "daemon: {" + daemon + ", state.dir: state-" + file + "}",

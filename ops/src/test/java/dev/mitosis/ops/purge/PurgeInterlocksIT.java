@@ -1,5 +1,6 @@
 package dev.mitosis.ops.purge;
 
+import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.connectors.capture.CaptureState;
@@ -81,15 +82,7 @@ class PurgeInterlocksIT {
         assertThat(pair.awaitInSync(WAIT)).isTrue();
         Files.writeString(dir.resolve("password"), PASSWORD + "\n");
         config = Files.writeString(dir.resolve("mitosis.yaml"), String.join("\n",
-                "split: {old.shards: 1, new.shards: 2}",
-                "schemas: [app]",
-                "credentials: {user: " + MariaDbServer.ADMIN_USER + ", password.file: password}",
-                "kafka: {bootstrap.servers: '" + broker.bootstrapServers() + "', topic.prefix: it}",
-                "pairs:",
-                "  - pair: 0",
-                "    servers:",
-                "      - {name: p0-a, host: 127.0.0.1, port: " + pair.a().port() + "}",
-                "      - {name: p0-a0, host: 127.0.0.1, port: " + pair.a0().port() + "}",
+                OnePairFleet.yaml(pair, broker.bootstrapServers(), "it", "p0"),
                 "tables:",
                 "  app.countries: {broadcast: true}",
                 "purge: {quiet.window.ms: " + QUIET_WINDOW_MS + ", capture.status.max.age.ms: 5000,"
