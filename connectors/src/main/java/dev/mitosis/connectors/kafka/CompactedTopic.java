@@ -3,6 +3,7 @@ package dev.mitosis.connectors.kafka;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +52,19 @@ public final class CompactedTopic {
 
     /** Creates the topic if it is missing: one partition, compacted, replicated to up to three brokers. */
     public void ensureExists() {
+        create(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+    }
+
+    /**
+     * Creates the topic if it is missing, keeping every record forever (neither compacted nor expired): for small
+     * logs whose first record of a key is the one that counts, which compaction would remove once a later one came.
+     */
+    public void ensureExistsKeepingEveryRecord() {
+        create(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.RETENTION_BYTES_CONFIG, "-1"));
+    }
+
+    private void create(Map<String, String> policy) {
         try (Admin admin = clients.newAdmin("mitosis-admin-" + topic)) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (existing.contains(topic)) {
@@ -58,9 +72,9 @@ public final class CompactedTopic {
             }
             int brokers = admin.describeCluster().nodes().get(timeout.toMillis(), TimeUnit.MILLISECONDS).size();
             short replicas = (short) Math.min(3, Math.max(1, brokers));
-            NewTopic created = new NewTopic(topic, 1, replicas).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                    TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.max(1, replicas - 1))));
+            Map<String, String> configs = new HashMap<>(policy);
+            configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(Math.max(1, replicas - 1)));
+            NewTopic created = new NewTopic(topic, 1, replicas).configs(configs);
             admin.createTopics(List.of(created)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

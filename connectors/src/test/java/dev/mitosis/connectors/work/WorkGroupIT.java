@@ -66,7 +66,7 @@ class WorkGroupIT {
     }
 
     @Test
-    void aKeySplitIsStoredOncePerTableUnitAndReadBackWhole() {
+    void theFirstKeySplitStoredForATableUnitIsTheOneEveryoneReads() {
         KeySplitStore store = new KeySplitStore(clients, Duration.ofSeconds(30));
         store.ensureExists();
         assertThat(store.read("purge/2/app.users")).isEmpty();
@@ -76,6 +76,17 @@ class WorkGroupIT {
         store.publish("verify/0/app.users", new KeySplit("app.users", List.of("uid"), 1, List.of(), "a", 1L));
         assertThat(store.read("purge/2/app.users")).contains(split);
         assertThat(store.read("verify/0/app.users").orElseThrow().parts()).isEqualTo(1);
+
+        // Two owners racing: the first split stored stays everybody's, whatever comes after it.
+        KeySplit later = new KeySplit("app.users", List.of("uid", "id"), 3,
+                List.of(List.of("150", "x"), List.of("250", "y")), "s2", 5678L);
+        store.publish("purge/2/app.users", later);
+        assertThat(store.read("purge/2/app.users")).contains(split);
+        assertThat(store.read("purge/2/app.users", 3)).contains(split);
+        KeySplit inFour = new KeySplit("app.users", List.of("uid", "id"), 4, List.of(), "s2", 9L);
+        store.publish("purge/2/app.users", inFour);
+        assertThat(store.read("purge/2/app.users", 4)).contains(inFour);
+        assertThat(store.read("purge/2/app.users", 5)).isEmpty();
     }
 
     @Test

@@ -171,7 +171,7 @@ final class VerdictMerger {
                 cutsTopicReady = true;
             }
             if (cut == null) {
-                cut = cuts.read(tableUnit).filter(c -> c.parts() == n).orElse(null);
+                cut = cuts.read(tableUnit, n).orElse(null);
                 if (cut != null) {
                     cutOf.put(tableUnit, cut);
                 }

@@ -267,14 +267,14 @@ final class VerifyLoop implements WorkGroup.Listener {
                 mine.add(TableRange.whole(table));
                 continue;
             }
-            Optional<KeySplit> cut = cuts.read(tableUnit).filter(c -> c.parts() == n);
+            Optional<KeySplit> cut = cuts.read(tableUnit, n);
             if (cut.isEmpty() && owned.contains(0)) {
                 KeySplit made = PairVerifier.split(pair, settings, table, n);
                 cuts.publish(tableUnit, made);
                 LOG.info("event=verify_table_cut pair={} table={} ranges={} boundaries={} server={}", pair.number(),
                         table, n, made.boundaries(), made.server());
-                // Read back: if another daemon stored a cut meanwhile, the newest one is everybody's.
-                cut = cuts.read(tableUnit).filter(c -> c.parts() == n);
+                // Read back: if another daemon stored a cut first, that one is everybody's.
+                cut = cuts.read(tableUnit, n);
             }
             if (cut.isEmpty()) {
                 owned.forEach(i -> waiting.add(TableRange.name(table, i, n)));
