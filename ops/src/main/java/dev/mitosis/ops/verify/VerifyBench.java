@@ -14,6 +14,7 @@ import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.MariaDbServer;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.PairVerifier;
+import dev.mitosis.verifier.VerifyListener;
 import dev.mitosis.verifier.VerifySettings;
 import dev.mitosis.verifier.internal.RowEncoding;
 import dev.mitosis.verifier.internal.TableCatalog;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -267,11 +269,17 @@ public final class VerifyBench {
         List<Thread> writers = writesPerSecond == 0 ? List.of()
                 : List.of(writer(pair.a(), 0, writesPerSecond / 2, running, writes),
                         writer(pair.a0(), 1, writesPerSecond / 2, running, writes));
+        List<String> paced = new java.util.concurrent.CopyOnWriteArrayList<>();
         long start = System.nanoTime();
         PairReport report;
         try {
             report = new PairVerifier(pairOf(pair), List.of("app"), VerifySettings.defaults(), Clock.systemUTC(),
-                    Sleeper.SYSTEM).verify(PairVerifier.Request.everything());
+                    Sleeper.SYSTEM).verify(new PairVerifier.Request(List.of(), Optional.empty(), new VerifyListener() {
+                        @Override
+                        public void backingOff(String reason) {
+                            paced.add(reason);
+                        }
+                    }, d -> { }));
         } finally {
             running.set(false);
             for (Thread t : writers) {
@@ -286,6 +294,8 @@ public final class VerifyBench {
         out.put("chunks", report.totals().chunksCompared());
         out.put("hot_chunks", report.totals().chunksHot());
         out.put("writes_per_s", Math.round(writes.get() / s));
+        // Each wait of the read pacer, with its reason: time the verify spent not reading.
+        out.put("paced", paced);
         return out;
     }
 
