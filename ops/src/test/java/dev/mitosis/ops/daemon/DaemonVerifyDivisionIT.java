@@ -1,12 +1,12 @@
 package dev.mitosis.ops.daemon;
 
-import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
+import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.KafkaBroker;

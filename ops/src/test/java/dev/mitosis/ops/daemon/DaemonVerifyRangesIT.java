@@ -1,6 +1,5 @@
 package dev.mitosis.ops.daemon;
 
-import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mitosis.connectors.kafka.KafkaClients;
 import dev.mitosis.connectors.topology.MitosisConfig;
@@ -10,6 +9,7 @@ import dev.mitosis.connectors.work.KeySplitStore;
 import dev.mitosis.connectors.work.WorkUnits;
 import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
+import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.KafkaBroker;

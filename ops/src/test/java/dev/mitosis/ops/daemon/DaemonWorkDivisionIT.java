@@ -1,10 +1,10 @@
 package dev.mitosis.ops.daemon;
 
-import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
+import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.KafkaBroker;
@@ -31,9 +31,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Purge work divided through a Kafka consumer group. Two fleets with the same rows go through the same runbook
  * (verify, flip, cut); then fleet X's new shard 1 is purged by one daemon and fleet Y's by two daemons of one work
- * group, one of which is stopped half-way so its units (the key ranges of the tables, four each by default) move
- * to the other and resume from their checkpoints. The rows left on every server of Y equal those left on X, table
- * by table, and both daemons of Y purged tables. X's
+ * group, one of which is stopped half-way so its units (whole tables here, {@code work.ranges.per.table: 1};
+ * {@link DaemonRangeDivisionIT} divides key ranges) move to the other and resume from their checkpoints. The rows
+ * left on every server of Y equal those left on X, table by table, and both daemons of Y purged tables. X's
  * purge, asked for inside the quiet window after the flip, is refused first and starts by itself once it passed.
  */
 class DaemonWorkDivisionIT {
@@ -96,7 +96,7 @@ class DaemonWorkDivisionIT {
                 OnePairFleet.yaml(pair, broker.bootstrapServers(), name, name),
                 "purge: {quiet.window.ms: 45000, retry.interval.ms: 1000, max.rows.per.second: 300, chunk.initial.rows: 20,"
                         + " chunk.max.rows: 20}",
-                "daemon: {" + daemon + ", state.dir: state-" + file + "}",
+                "daemon: {" + daemon + ", work.ranges.per.table: 1, state.dir: state-" + file + "}",
                 "http: {port: " + httpPort + ", token.file: token}",
                 ""));
     }

@@ -1,6 +1,5 @@
 package dev.mitosis.ops.purge;
 
-import dev.mitosis.ops.OnePairFleet;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.connectors.capture.CaptureState;
@@ -13,6 +12,7 @@ import dev.mitosis.connectors.routing.ShardMapVersion;
 import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.ops.ChildJvm;
+import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.ops.capture.CaptureCommandMain;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
