@@ -1,5 +1,7 @@
 package dev.mitosis.connectors.work;
 
+import dev.mitosis.connectors.sql.KeyOrderSql;
+import dev.mitosis.connectors.sql.SqlFragment;
 import dev.mitosis.connectors.sql.SqlIdentifiers;
 
 import java.math.BigInteger;
@@ -11,6 +13,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -164,14 +167,13 @@ public final class KeySplitter {
         List<List<String>> boundaries = new ArrayList<>();
         Optional<Object[]> previous = Optional.empty();
         while (boundaries.size() < parts - 1) {
-            String sql = "SELECT " + select + " FROM " + from
-                    + previous.map(p -> " WHERE " + after(keyColumns)).orElse("")
+            SqlFragment after = previous.map(p -> KeyOrderSql.compare(keyColumns, Arrays.asList(p), ">", ">"))
+                    .orElse(SqlFragment.of("1 = 1"));
+            String sql = "SELECT " + select + " FROM " + from + " WHERE " + after.sql()
                     + " ORDER BY " + select + " LIMIT 1 OFFSET " + (step - 1);
             try (PreparedStatement ps = connection.prepareStatement(sql)) {
                 ps.setQueryTimeout(STATEMENT_TIMEOUT_S);
-                if (previous.isPresent()) {
-                    bindAfter(ps, previous.get(), keyColumns.size());
-                }
+                after.bind(ps, 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
                         return boundaries;
@@ -200,28 +202,6 @@ public final class KeySplitter {
             ps.setString(2, table);
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getLong(1) : 0;
-            }
-        }
-    }
-
-    /** {@code k1 > ? OR (k1 = ? AND k2 > ?) ...}: a form the range optimizer turns into an index range. */
-    private static String after(List<String> keyColumns) {
-        StringJoiner or = new StringJoiner(" OR ");
-        for (int last = 0; last < keyColumns.size(); last++) {
-            StringBuilder term = new StringBuilder("(");
-            for (int i = 0; i < last; i++) {
-                term.append(SqlIdentifiers.quote(keyColumns.get(i))).append(" = ? AND ");
-            }
-            or.add(term.append(SqlIdentifiers.quote(keyColumns.get(last))).append(" > ?)").toString());
-        }
-        return or.toString();
-    }
-
-    private static void bindAfter(PreparedStatement ps, Object[] key, int columns) throws SQLException {
-        int index = 1;
-        for (int last = 0; last < columns; last++) {
-            for (int i = 0; i <= last; i++) {
-                ps.setObject(index++, key[i]);
             }
         }
     }

@@ -1,5 +1,6 @@
 package dev.mitosis.purger.internal;
 
+import dev.mitosis.connectors.sql.KeyOrderSql;
 import dev.mitosis.connectors.sql.SqlFragment;
 import dev.mitosis.connectors.sql.SqlIdentifiers;
 
@@ -100,36 +101,17 @@ public final class SeekSql {
 
     /** Strictly after: {@code c1 > ? OR (c1 = ? AND c2 > ?) OR ...}. */
     private String after() {
-        StringJoiner or = new StringJoiner(" OR ");
-        for (int last = 0; last < key.size(); last++) {
-            or.add("(" + prefixEquals(last) + SqlIdentifiers.quote(key.columns().get(last)) + " > ?)");
-        }
-        return or.toString();
+        return KeyOrderSql.compare(key.columns(), ">", ">");
     }
 
     /** At or before: {@code c1 < ? OR (c1 = ? AND c2 < ?) OR ... OR (c1 = ? AND ... AND cn <= ?)}. */
     private String atMost() {
-        StringJoiner or = new StringJoiner(" OR ");
-        for (int last = 0; last < key.size(); last++) {
-            or.add("(" + prefixEquals(last) + SqlIdentifiers.quote(key.columns().get(last))
-                    + (last == key.size() - 1 ? " <= ?)" : " < ?)"));
-        }
-        return or.toString();
-    }
-
-    private String prefixEquals(int count) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < count; i++) {
-            sb.append(SqlIdentifiers.quote(key.columns().get(i))).append(" = ? AND ");
-        }
-        return sb.toString();
+        return KeyOrderSql.compare(key.columns(), "<", "<=");
     }
 
     private int bindLexicographic(PreparedStatement ps, int index, List<Object> value) throws SQLException {
-        for (int last = 0; last < key.size(); last++) {
-            for (int i = 0; i <= last; i++) {
-                key.bind(ps, index++, i, value);
-            }
+        for (int i : KeyOrderSql.valueIndexes(key.size())) {
+            key.bind(ps, index++, i, value);
         }
         return index;
     }

@@ -1,9 +1,8 @@
 package dev.mitosis.verifier.internal;
 
+import dev.mitosis.connectors.sql.KeyOrderSql;
 import dev.mitosis.connectors.sql.SqlFragment;
-import dev.mitosis.connectors.sql.SqlIdentifiers;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -33,27 +32,9 @@ public record KeyRange(Optional<KeyBound> lower, Optional<KeyBound> upper) {
         return where;
     }
 
-    /**
-     * {@code (k1, k2) op (v1, v2)} as {@code k1 op v1 OR (k1 = v1 AND k2 lastOp v2)}: the optimizer turns this form
-     * into an index range on every MariaDB version, which is not sure for row constructors.
-     */
+    /** {@code (k1, k2) op (v1, v2)}, written out as {@link KeyOrderSql} does. */
     static SqlFragment compare(List<Column> keyColumns, KeyBound bound, String op, String lastOp) {
-        StringBuilder sql = new StringBuilder();
-        List<Object> params = new ArrayList<>();
-        for (int i = 0; i < keyColumns.size(); i++) {
-            if (i > 0) {
-                sql.append(" OR ");
-            }
-            sql.append("(");
-            for (int j = 0; j < i; j++) {
-                sql.append(SqlIdentifiers.quote(keyColumns.get(j).name())).append(" = ? AND ");
-                params.add(bound.values().get(j));
-            }
-            boolean last = i == keyColumns.size() - 1;
-            sql.append(SqlIdentifiers.quote(keyColumns.get(i).name())).append(' ').append(last ? lastOp : op).append(" ?)");
-            params.add(bound.values().get(i));
-        }
-        return new SqlFragment(sql.toString(), params);
+        return KeyOrderSql.compare(keyColumns.stream().map(Column::name).toList(), bound.values(), op, lastOp);
     }
 
     @Override
