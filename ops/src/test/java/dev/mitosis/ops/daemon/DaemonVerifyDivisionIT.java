@@ -2,8 +2,6 @@ package dev.mitosis.ops.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mitosis.connectors.topology.MitosisConfig;
-import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.ops.OnePairFleet;
@@ -12,9 +10,7 @@ import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.KafkaBroker;
 import dev.mitosis.testkit.MariaDbServer;
 import dev.mitosis.testkit.Ports;
-import dev.mitosis.verifier.KafkaVerdictStore;
 import dev.mitosis.verifier.PairReport;
-import dev.mitosis.verifier.RowDifference;
 import dev.mitosis.verifier.TableReport;
 import dev.mitosis.verifier.Verdict;
 import org.junit.jupiter.api.AfterAll;
@@ -29,8 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
@@ -147,29 +141,30 @@ class DaemonVerifyDivisionIT {
             }
             assertThat(verify(portS).has("tablesOwned")).as("the lone daemon divides nothing").isFalse();
             assertThat(texts(verify(portS).path("tablesVerified"))).isEqualTo(SCOPE);
-            PairReport alone = stored(s);
-            PairReport divided = stored(g1);
+            PairReport alone = StoredVerdicts.latest(s);
+            PairReport divided = StoredVerdicts.latest(g1);
             assertThat(alone.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(divided.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(divided.tables()).extracting(TableReport::table).isEqualTo(SCOPE);
-            assertThat(failing(divided)).isEqualTo(failing(alone)).containsOnlyKeys("app.t2");
-            assertThat(failing(divided).get("app.t2")).containsExactly("{id=17}");
+            assertThat(StoredVerdicts.failingRows(divided)).isEqualTo(StoredVerdicts.failingRows(alone))
+                    .containsOnlyKeys("app.t2");
+            assertThat(StoredVerdicts.failingRows(divided).get("app.t2")).containsExactly("{id=17}");
 
             pair.a0().execute("SET sql_log_bin = 0", "UPDATE app.t2 SET v = 'v17' WHERE id = 17");
             for (int port : new int[] {portS, portG1, portG2}) {
                 await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
                         .until(() -> get(port, "/gate?pair=0").statusCode() == 200);
             }
-            assertThat(stored(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
-            assertThat(stored(g1).tables()).extracting(TableReport::table).isEqualTo(SCOPE);
-            assertThat(stored(s).verdict()).isEqualTo(Verdict.PASS);
+            assertThat(StoredVerdicts.latest(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
+            assertThat(StoredVerdicts.latest(g1).tables()).extracting(TableReport::table).isEqualTo(SCOPE);
+            assertThat(StoredVerdicts.latest(s).verdict()).isEqualTo(Verdict.PASS);
 
             // The merging daemon stops: its tables and the merge move to the other, which verifies all six and
             // stores a PASS of its own making.
             boolean firstMerges = verify(portG1).path("merge").path("merging").asBoolean();
             Process leaving = firstMerges ? first : second;
             int survivor = firstMerges ? portG2 : portG1;
-            String before = stored(g1).finishedAt();
+            String before = StoredVerdicts.latest(g1).finishedAt();
             leaving.destroy();
             assertThat(leaving.waitFor(60, TimeUnit.SECONDS)).isTrue();
             await().atMost(Duration.ofSeconds(240)).ignoreExceptions().until(() -> {
@@ -177,9 +172,9 @@ class DaemonVerifyDivisionIT {
                 return v.path("merge").path("merging").asBoolean() && texts(v.path("tablesOwned")).equals(SCOPE)
                         && texts(v.path("tablesVerified")).equals(SCOPE)
                         && get(survivor, "/gate?pair=0").statusCode() == 200
-                        && Instant.parse(stored(g1).finishedAt()).isAfter(Instant.parse(before));
+                        && Instant.parse(StoredVerdicts.latest(g1).finishedAt()).isAfter(Instant.parse(before));
             });
-            assertThat(stored(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
+            assertThat(StoredVerdicts.latest(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
         } finally {
             for (Process p : started) {
                 p.destroy();
@@ -189,27 +184,6 @@ class DaemonVerifyDivisionIT {
                     p.destroyForcibly();
                 }
             }
-        }
-    }
-
-    /** The differing rows' keys of each failing table. */
-    private static Map<String, List<String>> failing(PairReport report) {
-        Map<String, List<String>> rows = new TreeMap<>();
-        for (TableReport t : report.tables()) {
-            if (t.verdict() == Verdict.FAIL) {
-                rows.put(t.table(), t.samples().stream().map(RowDifference::key).map(Object::toString).toList());
-            }
-        }
-        return rows;
-    }
-
-    private static PairReport stored(Path config) {
-        MitosisConfig loaded = MitosisConfigLoader.withSystemEnvironment().load(config);
-        KafkaVerdictStore store = new KafkaVerdictStore(loaded.kafka());
-        try {
-            return store.latest(0).orElseThrow();
-        } finally {
-            store.close();
         }
     }
 

@@ -15,10 +15,8 @@ import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.KafkaBroker;
 import dev.mitosis.testkit.MariaDbServer;
 import dev.mitosis.testkit.Ports;
-import dev.mitosis.verifier.KafkaVerdictStore;
 import dev.mitosis.verifier.PairReport;
 import dev.mitosis.verifier.ReportJson;
-import dev.mitosis.verifier.RowDifference;
 import dev.mitosis.verifier.TableRange;
 import dev.mitosis.verifier.TableReport;
 import dev.mitosis.verifier.Verdict;
@@ -35,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -139,7 +136,7 @@ class DaemonVerifyRangesIT {
                     .until(() -> get(port1, "/gate?pair=0") == 200 && get(port2, "/gate?pair=0") == 200);
 
             PairReport alone = verifyOnce(g1, "pass");
-            PairReport divided = stored(g1);
+            PairReport divided = StoredVerdicts.latest(g1);
             assertThat(alone.verdict()).isEqualTo(Verdict.PASS);
             assertThat(divided.verdict()).isEqualTo(Verdict.PASS);
             assertThat(divided.tables()).extracting(TableReport::table).containsExactly("app.big", "app.small");
@@ -159,11 +156,12 @@ class DaemonVerifyRangesIT {
                     "UPDATE app.big SET v = 'diverged' WHERE id = " + row2);
             PairReport aloneFail = verifyOnce(g1, "fail");
             assertThat(aloneFail.verdict()).isEqualTo(Verdict.FAIL);
-            assertThat(failing(aloneFail)).containsExactly(
+            assertThat(StoredVerdicts.failingRows(aloneFail)).containsExactly(
                     Map.entry("app.big", Stream.of("{id=" + row1 + "}", "{id=" + row2 + "}").sorted().toList()));
             await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
-                    .until(() -> failing(stored(g1)).equals(failing(aloneFail)));
-            PairReport dividedFail = stored(g1);
+                    .until(() -> StoredVerdicts.failingRows(StoredVerdicts.latest(g1))
+                            .equals(StoredVerdicts.failingRows(aloneFail)));
+            PairReport dividedFail = StoredVerdicts.latest(g1);
             assertThat(dividedFail.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(dividedFail.totals().differences()).isEqualTo(aloneFail.totals().differences());
             assertThat(get(port1, "/gate?pair=0")).isEqualTo(409);
@@ -208,28 +206,6 @@ class DaemonVerifyRangesIT {
 
     private static TableReport table(PairReport report, String table) {
         return report.tables().stream().filter(t -> t.table().equals(table)).findFirst().orElseThrow();
-    }
-
-    /** The differing rows' keys of each failing table, sorted. */
-    private static Map<String, List<String>> failing(PairReport report) {
-        Map<String, List<String>> rows = new TreeMap<>();
-        for (TableReport t : report.tables()) {
-            if (t.verdict() == Verdict.FAIL) {
-                rows.put(t.table(), t.samples().stream().map(RowDifference::key).map(Object::toString).sorted()
-                        .toList());
-            }
-        }
-        return rows;
-    }
-
-    private static PairReport stored(Path config) {
-        MitosisConfig loaded = MitosisConfigLoader.withSystemEnvironment().load(config);
-        KafkaVerdictStore store = new KafkaVerdictStore(loaded.kafka());
-        try {
-            return store.latest(0).orElseThrow();
-        } finally {
-            store.close();
-        }
     }
 
     private static List<String> bigRanges(JsonNode array) {
