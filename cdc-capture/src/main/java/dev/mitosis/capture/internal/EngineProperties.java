@@ -14,9 +14,9 @@ import java.util.Properties;
  */
 public final class EngineProperties {
 
-    /** Heartbeat records go to {@code <this>.<topic.prefix>}: never published, only their offsets stored. */
     /** The server's binlog heartbeat comes every 0.8 × this (0.8 s); the client's own keep-alive is off. */
     public static final long KEEP_ALIVE_INTERVAL_MS = 1_000;
+    /** Heartbeat records go to {@code <this>.<topic.prefix>}: never published, only their offsets stored. */
     public static final String HEARTBEAT_PREFIX = "__mitosis-heartbeat";
     /** Records per batch handed to {@link PublishingConsumer}: Debezium's default, stated. */
     public static final int MAX_BATCH_SIZE = 2048;

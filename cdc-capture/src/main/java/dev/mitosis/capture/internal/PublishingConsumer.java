@@ -1,5 +1,6 @@
 package dev.mitosis.capture.internal;
 
+import dev.mitosis.capture.CaptureEngineConfig;
 import dev.mitosis.connectors.events.ChangeEventReader;
 import io.debezium.engine.ChangeEvent;
 import io.debezium.engine.DebeziumEngine;
@@ -38,8 +39,8 @@ import java.util.function.Function;
  * <p>
  * The engine hands over its records unconverted: {@value #CONVERTER_THREADS} converter threads turn them into JSON, in
  * chunks of {@value #CONVERT_CHUNK} and up to {@value #CHUNKS_AHEAD} chunks ahead, while the engine's thread sends
- * each chunk converted before, in order (the engine itself would convert the whole batch before handing any of it over). The
- * sent batch goes to a marker thread, and the engine's thread goes on to poll the next one, up to
+ * each chunk converted before, in order (the engine itself would convert the whole batch before handing any of it
+ * over). The sent batch goes to a marker thread, and the engine's thread goes on to poll the next one, up to
  * {@value #IN_FLIGHT_BATCHES} batches ahead of the one the marker awaits. The marker waits for each
  * batch's acknowledgements, in the order they were sent, and only then marks its records; the engine stores
  * (flushes) what is marked at the end of its next batch or idle poll, and when it stops. A record the broker
@@ -61,8 +62,8 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
     static final String GTID_SET_KEY = "gtids";
     /**
      * Sent batches waiting for the marker, at most (plus the one it awaits): enough to keep the producer busy while
-     * the engine converts the next ones under a loaded broker (2 measured slower). Each holds its converted records
-     * until marked, so memory is up to 5 × {@code max.batch.size} events.
+     * the engine converts the next ones under a loaded broker (2 measured slower). Each holds its connector records
+     * (not their JSON, which is dropped once sent) until marked, so memory is up to 5 × {@code max.batch.size} records.
      */
     static final int IN_FLIGHT_BATCHES = 4;
     /**
@@ -256,7 +257,7 @@ public final class PublishingConsumer implements DebeziumEngine.ChangeConsumer<R
         List<SourceRecord> published = new ArrayList<>(records.size());
         for (RecordChangeEvent<SourceRecord> record : records) {
             SourceRecord source = record.record();
-            if (source.value() != null && !source.topic().startsWith(EngineProperties.HEARTBEAT_PREFIX)) {
+            if (source.value() != null && !CaptureEngineConfig.isHeartbeat(source.topic())) {
                 published.add(source);
             }
         }
