@@ -18,4 +18,13 @@ import java.util.Map;
 public record RowDifference(String table, Map<String, String> key, DifferenceKind kind, List<String> columns,
                             Map<String, String> valuesA, Map<String, String> valuesA0, String repairOnA0,
                             String repairOnA) {
+
+    /**
+     * The session settings the repair statements are written for: TIMESTAMP literals are UTC; strict, so that no
+     * value is silently changed, with invalid and zero dates allowed so they go in as the source holds them; and
+     * {@code sql_log_bin = 0}, since the other side already holds the right row and a replicated row-based insert of
+     * it would stop replication there with a duplicate key.
+     */
+    public static final List<String> REPAIR_SESSION = List.of("SET time_zone = '+00:00'",
+            "SET sql_mode = 'STRICT_ALL_TABLES,ALLOW_INVALID_DATES,NO_ENGINE_SUBSTITUTION'", "SET sql_log_bin = 0");
 }

@@ -50,6 +50,9 @@ class DivergenceIT {
                         + " c CHAR(6), PRIMARY KEY (k1, k2)) DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_general_ci",
                 "USE app", "INSERT INTO app.pairs SELECT s.seq, CHAR(96 + t.seq), 'ab', 'c', 'pad' FROM seq_1_to_5 s, seq_1_to_5 t",
                 "CREATE TABLE app.nopk (a INT, b INT)", "INSERT INTO app.nopk VALUES (1, 2)",
+                "CREATE TABLE app.edges (id INT PRIMARY KEY, d DATE NULL, dt DATETIME(6) NULL, t TIME(6) NULL,"
+                        + " n DECIMAL(10,2) NULL, s VARCHAR(10) NULL, b BIT(4) NULL, f DOUBLE NULL, y YEAR NULL)",
+                "INSERT INTO app.edges (id) SELECT seq FROM seq_1_to_12",
                 "SET sql_log_bin=0", "CREATE TABLE app.only_a (id INT PRIMARY KEY)");
         assertThat(pair.awaitInSync(Duration.ofSeconds(30))).isTrue();
         // Rows whose values joined by ',' with NULLs skipped read the same on both sides: only the digest's NULL
@@ -83,6 +86,20 @@ class DivergenceIT {
                 "UPDATE app.pairs SET x = 'a', y = 'bc' WHERE k1 = 3 AND k2 = 'c'",
                 "UPDATE app.pairs SET k2 = 'D' WHERE k1 = 4 AND k2 = 'd'",
                 "UPDATE app.pairs SET c = 'PAD' WHERE k1 = 5 AND k2 = 'e'");
+        // NULL against each type's zero, empty or invalid value, and invalid or zero values against each other: the
+        // digest tells NULL by the absence of a value, so a value that converted to nothing would hide here.
+        String invalidDates = "SET sql_mode = 'ALLOW_INVALID_DATES'";
+        a.execute("SET sql_log_bin=0", invalidDates, "UPDATE app.edges SET d = '2024-02-30' WHERE id = 9",
+                "UPDATE app.edges SET t = '-00:00:01' WHERE id = 10", "UPDATE app.edges SET d = '0000-00-00' WHERE id = 11",
+                "UPDATE app.edges SET dt = '2024-00-00 00:00:00' WHERE id = 12");
+        pair.a0().execute("SET sql_log_bin=0", invalidDates, "UPDATE app.edges SET d = '0000-00-00' WHERE id = 1",
+                "UPDATE app.edges SET d = '2024-00-00' WHERE id = 2",
+                "UPDATE app.edges SET dt = '0000-00-00 00:00:00' WHERE id = 3",
+                "UPDATE app.edges SET t = '00:00:00' WHERE id = 4", "UPDATE app.edges SET n = 0 WHERE id = 5",
+                "UPDATE app.edges SET s = '' WHERE id = 6", "UPDATE app.edges SET b = 0, y = 0 WHERE id = 7",
+                "UPDATE app.edges SET f = 0 WHERE id = 8", "UPDATE app.edges SET d = '2024-02-31' WHERE id = 9",
+                "UPDATE app.edges SET t = '00:00:01' WHERE id = 10", "UPDATE app.edges SET d = '2024-00-00' WHERE id = 11",
+                "UPDATE app.edges SET dt = '0000-00-00 00:00:00' WHERE id = 12");
     }
 
     @AfterAll
@@ -134,12 +151,14 @@ class DivergenceIT {
         assertThat(tables.get("app.only_a").verdict()).isEqualTo(Verdict.FAIL);
         assertThat(tables.get("app.only_a").reasons().get(0)).contains("missing on p0-a0");
 
-        Map<String, String> accounts = new TreeMap<>();
-        Map<String, String> pairs = new TreeMap<>();
+        Map<String, Map<String, String>> byTable = new TreeMap<>();
         for (RowDifference d : found) {
             String what = d.kind() + (d.kind() == DifferenceKind.COLUMNS_DIFFER ? " " + d.columns() : "");
-            (d.table().equals("app.accounts") ? accounts : pairs).put(d.key().values().toString(), what);
+            byTable.computeIfAbsent(d.table(), t -> new TreeMap<>()).put(d.key().values().toString(), what);
         }
+        assertThat(byTable).containsOnlyKeys("app.accounts", "app.pairs", "app.edges");
+        Map<String, String> accounts = byTable.get("app.accounts");
+        Map<String, String> pairs = byTable.get("app.pairs");
         Map<String, String> expected = new TreeMap<>();
         expected.put("[" + idOf(10) + "]", "ONLY_ON_A");
         expected.put("[999999]", "ONLY_ON_A0");
@@ -159,6 +178,12 @@ class DivergenceIT {
                 "[4, d]", "ONLY_ON_A",
                 "[4, D]", "ONLY_ON_A0",
                 "[5, e]", "COLUMNS_DIFFER [c]"));
+        Map<String, String> edges = new TreeMap<>();
+        String[] edgeColumns = {"d", "d", "dt", "t", "n", "s", "b, y", "f", "d", "t", "d", "dt"};
+        for (int id = 1; id <= edgeColumns.length; id++) {
+            edges.put("[" + id + "]", "COLUMNS_DIFFER [" + edgeColumns[id - 1] + "]");
+        }
+        assertThat(byTable.get("app.edges")).isEqualTo(edges);
         assertThat(tables.get("app.accounts").differences()).isEqualTo(expected.size());
         assertThat(tables.get("app.accounts").samples()).hasSize(TableReport.MAX_SAMPLES);
         assertThat(tables.get("app.accounts").coverage().rowsA()).isEqualTo(200);
@@ -168,22 +193,22 @@ class DivergenceIT {
     @Test
     @Order(3)
     void aDoublePrintsInAFormThatReadsBackToTheSameBits() {
-        // The encoding relies on it: the text of a DOUBLE (and of a FLOAT widened to DOUBLE) keeps every bit.
+        // Shown values and repair literals rely on it: the text of a DOUBLE (and of a FLOAT widened) keeps every bit.
         String mismatches = pair.a().queryString("SELECT COUNT(*) FROM"
                 + " (SELECT RAND(seq) * POW(10, CAST(seq AS SIGNED) % 60 - 30) AS d FROM app.seq_1_to_20000) v WHERE CAST(CAST(v.d AS CHAR) AS DOUBLE) <> v.d"
                 + " OR CAST(CAST(CAST(CAST(v.d AS FLOAT) AS DOUBLE) AS CHAR) AS DOUBLE) <> CAST(CAST(v.d AS FLOAT) AS DOUBLE)");
         assertThat(mismatches).isEqualTo("0");
-        // The digest text takes a DOUBLE column (and a FLOAT one widened) as it is, without CAST AS CHAR: the same text.
+        // The digest keeps a DOUBLE's (and a widened FLOAT's) 8 bytes: reading them back gives the same bits.
         String columnMismatches = pair.a().queryString("SELECT COUNT(*) FROM app.accounts WHERE"
-                + " CONCAT_WS(CAST(',' AS BINARY), score) <> CAST(score AS CHAR)"
-                + " OR CONCAT_WS(CAST(',' AS BINARY), CAST(ratio AS DOUBLE)) <> CAST(CAST(ratio AS DOUBLE) AS CHAR)");
+                + " COLUMN_GET(COLUMN_CREATE(1, score AS DOUBLE), 1 AS DOUBLE) <> score"
+                + " OR COLUMN_GET(COLUMN_CREATE(1, ratio AS DOUBLE), 1 AS DOUBLE) <> CAST(ratio AS DOUBLE)");
         assertThat(columnMismatches).isEqualTo("0");
     }
 
     @Test
     @Order(2)
     void theSuggestedRepairsOnA0MakeThePairPass() throws Exception {
-        List<String> repair = new ArrayList<>(List.of("SET sql_log_bin=0", "SET time_zone='+00:00'"));
+        List<String> repair = new ArrayList<>(RowDifference.REPAIR_SESSION);
         found.forEach(d -> repair.add(d.repairOnA0()));
         pair.a0().execute(repair.toArray(String[]::new));
         pair.a().execute("SET sql_log_bin=0", "DROP TABLE app.only_a");
@@ -195,8 +220,8 @@ class DivergenceIT {
 
         assertThat(report.reasons()).isEmpty();
         assertThat(report.verdict()).isEqualTo(Verdict.PASS);
-        assertThat(report.totals().tablesCompared()).isEqualTo(2);
-        assertThat(report.totals().rowsA()).isEqualTo(report.totals().rowsA0()).isEqualTo(225);
+        assertThat(report.totals().tablesCompared()).isEqualTo(3);
+        assertThat(report.totals().rowsA()).isEqualTo(report.totals().rowsA0()).isEqualTo(237);
         assertThat(report.gtidA()).isNotEmpty();
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mitosis.ops.cli.ExitCodes;
 import dev.mitosis.ops.cli.JsonOut;
 import dev.mitosis.ops.cli.OperatorException;
+import dev.mitosis.verifier.RowDifference;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -27,7 +28,9 @@ import java.util.concurrent.Callable;
 @Command(name = "repair-sql",
         mixinStandardHelpOptions = true,
         description = "Write the repair statements of a --diff-file, to run on the chosen server after review. "
-                + "--source A makes A0 like A (the statements run on A0); --source A0 makes A like A0 (they run on A).",
+                + "--source A makes A0 like A (the statements run on A0); --source A0 makes A like A0 (they run on A). "
+                + "The file starts with the session settings they need: time_zone UTC, a strict sql_mode that takes "
+                + "invalid and zero dates as they are, sql_log_bin=0.",
         footer = {"", "Example:", "  mitosis verify repair-sql --from diffs.jsonl --source A --out repair-on-a0.sql"})
 public final class RepairSqlCommand implements Callable<Integer> {
 
@@ -56,10 +59,12 @@ public final class RepairSqlCommand implements Callable<Integer> {
              BufferedWriter sql = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
             sql.write("-- mitosis repair: run on " + target + " to make it like " + source + "; review first.\n");
             sql.write("-- Values are exact bytes; TIMESTAMP literals are UTC, hence the time zone.\n");
+            sql.write("-- Strict, so that no value is silently changed; invalid and zero dates go in as the source has them.\n");
             sql.write("-- The source already holds these rows: sql_log_bin=0 keeps the repair from replicating back,\n");
             sql.write("-- where a row-based insert of a row it has would stop replication (duplicate key).\n");
-            sql.write("SET time_zone = '+00:00';\n");
-            sql.write("SET sql_log_bin = 0;\n");
+            for (String setting : RowDifference.REPAIR_SESSION) {
+                sql.write(setting + ";\n");
+            }
             String line;
             long lineNumber = 0;
             while ((line = in.readLine()) != null) {

@@ -170,7 +170,7 @@ public final class VerifyBench {
     /**
      * The whole table's digest SQL on both servers at once, best of two interleaved rounds: what the chunk query
      * costs apart from chunking ({@code mitosis_ordered_md5}, the first read of every chunk; {@code mitosis_per_row_sha1},
-     * the re-read of a differing one), the row text alone, a bare CONCAT_WS, pt-table-checksum's CRC32 query, and
+     * the re-read of a differing one), the row blob alone, a bare CONCAT_WS, pt-table-checksum's CRC32 query, and
      * {@code key_seek_100k}, what a boundary seek of 100k keys costs.
      */
     private static Map<String, Double> digestVariants(DualMasterPair pair) throws Exception {
@@ -179,14 +179,14 @@ public final class VerifyBench {
             TableShape shape = TableCatalog.shape(c, "app", "accounts").orElseThrow();
             columns = shape.columns().stream().map(col -> col.name()).toList();
             Map<String, String> variants = new LinkedHashMap<>();
-            String rowText = RowEncoding.digestRowText(shape.columns());
+            String row = RowEncoding.digestRow(shape.columns());
             String big = "SET SESSION group_concat_max_len = 268435456";
             long maxId = Long.parseLong(pair.a().queryString("SELECT MAX(id) FROM app.accounts"));
             // The ordered digest over ranges of 100k key values, as chunks read it: one GROUP_CONCAT of the whole
             // table would hold all its rows' text at once (250 MB at 1M rows).
             variants.put("mitosis_ordered_md5", ranged(big, RowEncoding.chunkOrderedDigestSql(shape, "1 = 1"), maxId));
             variants.put("mitosis_per_row_sha1", RowEncoding.chunkChecksumSql(shape, "1 = 1"));
-            variants.put("mitosis_row_text_only", "SELECT COUNT(*), SUM(LENGTH(" + rowText + ")) FROM app.accounts");
+            variants.put("mitosis_row_blob_only", "SELECT COUNT(*), SUM(LENGTH(" + row + ")) FROM app.accounts");
             variants.put("concat_ws_only", "SELECT COUNT(*), SUM(LENGTH(CONCAT_WS(',', " + String.join(", ",
                     columns.stream().map(SqlIdentifiers::quote).toList()) + "))) FROM app.accounts");
             // pt-table-checksum's own chunk query: CRC32 (32 bits, linear under XOR) of the columns and NULL marks.

@@ -10,7 +10,7 @@ import java.util.Set;
  * @param dataType {@code DATA_TYPE}, lower case (e.g. {@code varchar}, {@code double})
  * @param fullType {@code COLUMN_TYPE} (e.g. {@code decimal(20,6)}), compared between the servers
  * @param collation {@code COLLATION_NAME}, or null for a non-text column: it orders keys, so it must match too
- * @param nullable  {@code IS_NULLABLE}: only a nullable column needs a NULL mark in the digest, so it must match too
+ * @param nullable  {@code IS_NULLABLE}: part of the schema compared between the servers
  */
 public record Column(String name, String dataType, String fullType, String collation, boolean nullable) {
 
@@ -24,17 +24,17 @@ public record Column(String name, String dataType, String fullType, String colla
         this(name, dataType, fullType, collation, true);
     }
 
-    /** How a column's value is turned into comparable text, and how a key value is read and bound. */
+    /** How a column's value is digested and shown, and how a key value is read and bound. */
     public enum Kind {
-        /** Exact text by CAST AS CHAR: integers, DECIMAL, YEAR. */
+        /** Integers, DECIMAL, YEAR: exact numbers. */
         EXACT_NUMBER,
-        /** FLOAT and DOUBLE: their text drops low bits, so the mantissa bits are encoded. */
+        /** FLOAT and DOUBLE: every bit counts, so a FLOAT is widened to DOUBLE. */
         APPROXIMATE_NUMBER,
-        /** Dates and times: text at full fractional precision (time_zone pinned to +00:00). */
+        /** Dates and times, at full fractional precision (time_zone pinned to +00:00). */
         TEMPORAL,
-        /** Character strings, ENUM, SET, JSON: HEX of the stored bytes, not the collation's view. */
+        /** Character strings, ENUM, SET, JSON: their stored bytes, not the collation's view. */
         TEXT,
-        /** Binary strings, BLOBs, geometry: HEX of the bytes. */
+        /** Binary strings, BLOBs, geometry and any type not named here: their bytes. */
         BINARY,
         /** BIT(n): its unsigned value. */
         BIT

@@ -7,9 +7,8 @@ import java.util.stream.Collectors;
 
 /**
  * Statements an operator may review and run to make one side like the other. The verifier never runs them.
- * Values are literals of the exact bytes (X'..' for strings), so they assume {@code time_zone = '+00:00'} for
- * TIMESTAMP columns, as the verifier's own sessions use, and {@code sql_log_bin = 0}: the other side already holds
- * the right row, and a replicated row-based insert of it would stop replication there with a duplicate key.
+ * Values are literals of the exact bytes (X'..' for strings), for a session set up as
+ * {@link dev.mitosis.verifier.RowDifference#REPAIR_SESSION} says.
  */
 public final class RepairSql {
 

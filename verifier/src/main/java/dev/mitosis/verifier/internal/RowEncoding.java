@@ -3,11 +3,12 @@ package dev.mitosis.verifier.internal;
 import dev.mitosis.connectors.sql.SqlIdentifiers;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The SQL that turns a row into bytes no two different rows share, and those bytes into a 128-bit digest.
  *
- * <p>The digests hash {@link #digestRowText}: NULL digits, string lengths and values, decodable one way only.
+ * <p>The digests hash {@link #digestRow}: a row's values in MariaDB's dynamic-column blob, decodable one way only.
  * Strings are compared as bytes, not through the collation, so case, trailing spaces and accents count. A chunk
  * is hashed once as the MD5 of its rows' text in key order, or per row with SHA1, which is not linear: unlike CRC32
  * under XOR, equal changes to two rows do not cancel.
@@ -41,7 +42,7 @@ public final class RowEncoding {
 
     /**
      * The unambiguous, printable text of a row's columns, NULL marked, comma-joined: the identity of a key, read
-     * back and bound as a parameter (the digests use {@link #digestRowText}).
+     * back and bound as a parameter (the digests use {@link #digestRow}).
      */
     public static String rowText(List<Column> columns) {
         StringBuilder sql = new StringBuilder("CONCAT_WS(','");
@@ -52,44 +53,55 @@ public final class RowEncoding {
     }
 
     /**
-     * The row text both digests hash, built with as few SQL functions per column as decodes unambiguously:
-     * {@code CONCAT_WS(',', nulls, lengths..., values...)} where {@code nulls} is one digit per nullable column (1 for
-     * NULL; both servers' shapes agree on which columns are nullable),
-     * {@code lengths} are the byte lengths of the non-NULL string and binary values, and {@code values} the non-NULL
-     * values themselves: strings as their stored bytes, the rest as their own full-precision text (FLOAT widened to
-     * DOUBLE, BIT as its number), which holds neither ',' nor a line break. Read from the left, the digits say which
-     * values follow, the lengths where each string ends, and a non-string value ends at the next ',' (or at the end
-     * of the row): one row text, and one chunk's rows joined by line breaks, decode one way only, so two different
-     * rows or chunks never share one. {@code CONCAT_WS} skips NULLs (the digits mark them) and needs no cast per
-     * column: the binary separator makes the whole text binary, so every string keeps its bytes unconverted (case,
-     * trailing spaces, accents and charsets count) and columns of different charsets mix without an error.
-     * Measured on 1M rows of every type, a quarter less server CPU than quoting each string and casting each value.
+     * The number of the last entry of every {@link #digestRow}: higher than any column's position (a table has at
+     * most 4096 columns), so it sorts last in the blob.
      */
-    public static String digestRowText(List<Column> columns) {
-        StringBuilder nulls = new StringBuilder();
-        StringBuilder lengths = new StringBuilder();
-        StringBuilder values = new StringBuilder();
-        for (Column column : columns) {
-            String c = SqlIdentifiers.quote(column.name());
-            if (column.nullable()) {
-                nulls.append(nulls.isEmpty() ? "" : ", ").append("ISNULL(").append(c).append(")");
-            }
-            if (column.kind() == Column.Kind.TEXT || column.kind() == Column.Kind.BINARY) {
-                lengths.append(", LENGTH(").append(c).append(")");
-            }
-            values.append(", ").append(switch (column.kind()) {
-                case APPROXIMATE_NUMBER -> column.dataType().equalsIgnoreCase("float") ? "CAST(" + c + " AS DOUBLE)" : c;
-                case BIT -> c + " + 0";
-                default -> c;
-            });
+    static final int END_ENTRY = 65535;
+
+    /**
+     * The bytes both digests hash for one row: {@code COLUMN_CREATE} (MariaDB's dynamic-column blob) with the value
+     * of every column under its position, in the blob type its column type converts to without loss: integers as
+     * (UNSIGNED) INTEGER, DECIMAL as DECIMAL (its digits and scale), FLOAT and DOUBLE as DOUBLE (their 8 bytes; a FLOAT
+     * widens exactly), DATE, DATETIME, TIMESTAMP (at the pinned time zone) and TIME with their microseconds, BIT as
+     * its number, and strings, BLOBs and everything else as the bytes they read as (no charset conversion: case,
+     * trailing spaces, accents and charsets count). The blob lists which positions hold a value, so NULL (no entry)
+     * is neither {@code ''} nor 0 nor a zero date, and where each value ends, so {@code ('a,b','c')} is not
+     * {@code ('a','b,c')}: two different rows never share one. Its last entry is a fixed 8-byte DOUBLE
+     * ({@link #END_ENTRY}), so the header alone says where the blob ends, and a chunk's blobs joined without a
+     * separator decode one way only. One SQL function per row instead of text, a length and a NULL test per column:
+     * measured on 1M rows of every type, a sixth less server CPU for the ordered digest than the text it replaced,
+     * and about pt-table-checksum's CRC32 query.
+     */
+    public static String digestRow(List<Column> columns) {
+        StringBuilder sql = new StringBuilder("COLUMN_CREATE(");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i + 1).append(", ").append(dynamicValue(columns.get(i))).append(", ");
         }
-        String marks = nulls.isEmpty() ? "" : ", CONCAT(" + nulls + ")";
-        return "CONCAT_WS(CAST(',' AS BINARY)" + marks + lengths + values + ")";
+        return sql.append(END_ENTRY).append(", 0e0 AS DOUBLE)").toString();
+    }
+
+    /** A column's value as a {@code COLUMN_CREATE} argument, typed so that converting it loses nothing. */
+    static String dynamicValue(Column column) {
+        String c = SqlIdentifiers.quote(column.name());
+        String type = column.dataType().toLowerCase(Locale.ROOT);
+        return c + " AS " + switch (column.kind()) {
+            case EXACT_NUMBER -> type.equals("decimal") ? "DECIMAL"
+                    : column.fullType().toLowerCase(Locale.ROOT).contains("unsigned") ? "UNSIGNED INTEGER"
+                    : "INTEGER";
+            case APPROXIMATE_NUMBER -> "DOUBLE";
+            case TEMPORAL -> switch (type) {
+                case "date" -> "DATE";
+                case "time" -> "TIME";
+                default -> "DATETIME";
+            };
+            case BIT -> "UNSIGNED INTEGER";
+            case TEXT, BINARY -> "CHAR CHARACTER SET binary";
+        };
     }
 
     /** The 40-hex-digit SHA1 of the row: the per-row digest's hash, and a listed row's. */
     public static String rowHash(List<Column> columns) {
-        return "SHA1(" + digestRowText(columns) + ")";
+        return "SHA1(" + digestRow(columns) + ")";
     }
 
     /**
@@ -111,15 +123,15 @@ public final class RowEncoding {
     }
 
     /**
-     * COUNT(*) and the MD5 of the {@link #digestRowText} of every row matching {@code where}, one row a line, in the
-     * order the server reads them (key order for a range of the primary key). One hash per chunk instead of one per
-     * row plus two hex conversions: measured on 1M rows, a third of the per-row digest's time. Equal digests mean
-     * the same rows in the same order; should the two servers ever read in different orders, the digests differ
-     * and the per-row digest decides, so the order costs time at worst, never a false PASS. Needs a
+     * COUNT(*) and the MD5 of the {@link #digestRow} of every row matching {@code where}, joined, in the order the
+     * server reads them (key order for a range of the primary key). One hash per chunk instead of one per row plus
+     * two hex conversions: measured on 1M rows, a third of the per-row digest's time. Equal digests mean the same
+     * rows in the same order; should the two servers ever read in different orders, the digests differ and the
+     * per-row digest decides, so the order costs time at worst, never a false PASS. Needs a
      * {@code group_concat_max_len} above the chunk's bytes: a cut result raises a warning, and is not used.
      */
     public static String chunkOrderedDigestSql(TableShape shape, String where) {
-        return "SELECT COUNT(*), MD5(GROUP_CONCAT(" + digestRowText(shape.columns()) + " SEPARATOR '\\n'))"
+        return "SELECT COUNT(*), MD5(GROUP_CONCAT(" + digestRow(shape.columns()) + " SEPARATOR ''))"
                 + " FROM " + shape.quotedName() + " WHERE " + where;
     }
 

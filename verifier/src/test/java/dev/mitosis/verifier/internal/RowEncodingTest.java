@@ -46,25 +46,31 @@ class RowEncodingTest {
     }
 
     @Test
-    void theDigestTextMarksEveryNullThenGivesStringLengthsThenTheValuesAsBytes() {
+    void theDigestBlobTypesEveryColumnSoItsValueConvertsWithoutLossAndEndsOnAFixedWidthEntry() {
         Column blob = new Column("avatar", "blob", "blob");
         Column bits = new Column("flags", "bit", "bit(3)");
         Column score = new Column("score", "double", "double");
-        assertThat(RowEncoding.digestRowText(List.of(ID, NAME, blob, RATIO, score, bits))).isEqualTo(
-                "CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`id`), ISNULL(`name`), ISNULL(`avatar`), ISNULL(`ratio`),"
-                        + " ISNULL(`score`), ISNULL(`flags`)), LENGTH(`name`), LENGTH(`avatar`), `id`, `name`, `avatar`,"
-                        + " CAST(`ratio` AS DOUBLE), `score`, `flags` + 0)");
-        assertThat(RowEncoding.rowHash(List.of(ID))).isEqualTo("SHA1(CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`id`)), `id`))");
+        Column signed = new Column("n", "int", "int(11)");
+        Column balance = new Column("balance", "decimal", "decimal(20,6)");
+        Column at = new Column("at", "timestamp", "timestamp(3)");
+        Column day = new Column("day", "date", "date");
+        Column span = new Column("span", "time", "time(6)");
+        Column status = new Column("status", "enum", "enum('a','b')", "utf8mb4_bin");
+        assertThat(RowEncoding.digestRow(List.of(ID, NAME, blob, RATIO, score, bits))).isEqualTo(
+                "COLUMN_CREATE(1, `id` AS UNSIGNED INTEGER, 2, `name` AS CHAR CHARACTER SET binary,"
+                        + " 3, `avatar` AS CHAR CHARACTER SET binary, 4, `ratio` AS DOUBLE, 5, `score` AS DOUBLE,"
+                        + " 6, `flags` AS UNSIGNED INTEGER, 65535, 0e0 AS DOUBLE)");
+        assertThat(RowEncoding.digestRow(List.of(signed, balance, at, day, span, status))).isEqualTo(
+                "COLUMN_CREATE(1, `n` AS INTEGER, 2, `balance` AS DECIMAL, 3, `at` AS DATETIME, 4, `day` AS DATE,"
+                        + " 5, `span` AS TIME, 6, `status` AS CHAR CHARACTER SET binary, 65535, 0e0 AS DOUBLE)");
+        assertThat(RowEncoding.rowHash(List.of(ID))).isEqualTo(
+                "SHA1(COLUMN_CREATE(1, `id` AS UNSIGNED INTEGER, 65535, 0e0 AS DOUBLE))");
     }
 
     @Test
-    void onlyNullableColumnsGetANullDigitAndANullabilityMismatchIsAnotherShape() {
+    void aNullabilityMismatchIsAnotherShape() {
         Column key = new Column("id", "bigint", "bigint(20)", null, false);
         Column name = new Column("name", "varchar", "varchar(10)", "utf8mb4_bin", false);
-        assertThat(RowEncoding.digestRowText(List.of(key, name))).isEqualTo(
-                "CONCAT_WS(CAST(',' AS BINARY), LENGTH(`name`), `id`, `name`)");
-        assertThat(RowEncoding.digestRowText(List.of(key, NAME))).isEqualTo(
-                "CONCAT_WS(CAST(',' AS BINARY), CONCAT(ISNULL(`name`)), LENGTH(`name`), `id`, `name`)");
         TableShape notNull = new TableShape("app", "t", List.of(key, name), List.of(key));
         TableShape nullable = new TableShape("app", "t", List.of(key, new Column("name", "varchar", "varchar(10)",
                 "utf8mb4_bin", true)), List.of(key));
@@ -76,6 +82,6 @@ class RowEncodingTest {
     void theOrderedDigestHashesTheRowsInOrderOnce() {
         TableShape shape = new TableShape("app", "t", List.of(ID, NAME), List.of(ID));
         assertThat(RowEncoding.chunkOrderedDigestSql(shape, "1 = 1")).isEqualTo("SELECT COUNT(*), MD5(GROUP_CONCAT("
-                + RowEncoding.digestRowText(shape.columns()) + " SEPARATOR '\\n')) FROM `app`.`t` WHERE 1 = 1");
+                + RowEncoding.digestRow(shape.columns()) + " SEPARATOR '')) FROM `app`.`t` WHERE 1 = 1");
     }
 }
