@@ -13,10 +13,12 @@ import java.util.function.Consumer;
 
 /**
  * Verifies one table chunk by chunk: seek the next boundary on A (or step over a single integer key, see
- * {@link IntegerKeySteps}), checksum the chunk on both servers, re-check or narrow it, record it, checkpoint. The first chunk is open below and the last open above, so rows beyond either
- * server's key range are compared too. Restricted to one key range of the table ({@link #run(TableShape, TableTally,
- * Optional, Optional, BooleanSupplier, Runnable, Consumer)}), the first chunk starts after the range's lower bound and
- * the last ends at its upper bound; only the table's first and last range stay open.
+ * {@link IntegerKeySteps}), checksum the chunk on both servers, re-check or narrow it, record it, checkpoint. While
+ * both servers are calm the next chunk's reads start before this one is compared, so neither server waits for the
+ * other between chunks. The first chunk is open below and the last open above, so rows beyond either server's key
+ * range are compared too. Restricted to one key range of the table ({@link #run(TableShape, TableTally, Optional,
+ * Optional, BooleanSupplier, Runnable, Consumer)}), the first chunk starts after the range's lower bound and the last
+ * ends at its upper bound; only the table's first and last range stay open.
  */
 public final class TableVerifier {
 
@@ -98,7 +100,8 @@ public final class TableVerifier {
                     // A stepped chunk holds about, not exactly, the rows asked: size the next from what it held.
                     basis = held == 0 ? chunk.rows() : (int) Math.min(Math.max(held, chunk.rows() / 2), 2L * chunk.rows());
                 }
-                tally.chunkRows(sizer.next(basis, Math.max(result.a().millis(), result.a0().millis())));
+                tally.chunkRows(sizer.next(basis, Math.max(result.a().millis(), result.a0().millis()),
+                        ahead == null ? basis : ahead.rows()));
                 checkpoint.run();
                 listener.chunkDone(shape.qualifiedName(), held, tally.rowsA(), tally.chunksCompared(), tally.chunkRows());
                 boolean rested = pacer.afterChunk(result, chunk.rows(), keepGoing);
