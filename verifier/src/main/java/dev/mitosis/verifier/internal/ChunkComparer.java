@@ -59,13 +59,8 @@ public final class ChunkComparer {
 
     /** Compares {@code range} of {@code shape}, re-checking as needed. */
     public Result compare(TableShape shape, KeyRange range) throws SQLException {
-        return compare(shape, range, servers.run(s -> s.orderedChecksum(shape, range)));
-    }
-
-    /** Compares {@code range} of {@code shape} whose ordered digests were read already, re-checking as needed. */
-    public Result compare(TableShape shape, KeyRange range, BothServers.Both<Optional<ChunkDigest>> quick)
-            throws SQLException {
         boolean useStream = stream.usableFor(shape);
+        BothServers.Both<Optional<ChunkDigest>> quick = servers.run(s -> s.orderedChecksum(shape, range));
         if (quick.a().isPresent() && quick.a0().isPresent() && quick.a().get().sameRows(quick.a0().get())) {
             return new Result(Outcome.SAME, quick.a().get(), quick.a0().get(), 0, "");
         }

@@ -25,18 +25,15 @@ final class IntegerKeySteps {
     private static final int UNEVEN = 4;
 
     private final BigDecimal highest;
-    /** The key span of the last chunk compared, and the rows it held (or, before any, was estimated to hold). */
-    private BigDecimal seenSpan;
-    private long seenRows;
-    /** The key span of the last chunk planned: the next is at most twice as wide. */
-    private BigDecimal plannedSpan;
+    /** The key span of the last chunk, and the rows it held (or, before any, was estimated to hold). */
+    private BigDecimal step;
+    private long stepRows;
     private boolean usable = true;
 
     IntegerKeySteps(BigDecimal highest, BigDecimal step, long stepRows) {
         this.highest = highest;
-        this.seenSpan = step;
-        this.seenRows = stepRows;
-        this.plannedSpan = step;
+        this.step = step;
+        this.stepRows = stepRows;
     }
 
     /**
@@ -60,16 +57,12 @@ final class IntegerKeySteps {
         BigDecimal highest = max.a() == null ? max.a0() : max.a0() == null ? max.a() : max.a().max(max.a0());
         // The density of the first keys on A gives the first step.
         BigDecimal step = BigDecimal.valueOf(firstRows);
-        BigDecimal[] first = servers.onA(s -> {
-            try (Statement st = s.connection().createStatement(); ResultSet rs = st.executeQuery(sql)) {
-                return rs.next() && rs.getLong(3) > 1 ? new BigDecimal[] {rs.getBigDecimal(1), rs.getBigDecimal(2),
-                    BigDecimal.valueOf(rs.getLong(3))} : null;
+        try (Statement s = servers.a().connection().createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            if (rs.next() && rs.getLong(3) > 1) {
+                BigDecimal span = rs.getBigDecimal(2).subtract(rs.getBigDecimal(1)).add(BigDecimal.ONE);
+                step = span.multiply(BigDecimal.valueOf(firstRows))
+                        .divide(BigDecimal.valueOf(rs.getLong(3)), 0, RoundingMode.CEILING).max(BigDecimal.ONE);
             }
-        });
-        if (first != null) {
-            BigDecimal span = first[1].subtract(first[0]).add(BigDecimal.ONE);
-            step = span.multiply(BigDecimal.valueOf(firstRows)).divide(first[2], 0, RoundingMode.CEILING)
-                    .max(BigDecimal.ONE);
         }
         return Optional.of(new IntegerKeySteps(highest, step, firstRows));
     }
@@ -88,24 +81,22 @@ final class IntegerKeySteps {
     /**
      * The upper bound of the chunk after {@code lower} meant to hold about {@code rows} rows, or empty when it
      * reaches the highest key: the last chunk, open above. (The first chunk, open below, is found by a seek: the
-     * lowest key is not known here.) A chunk may be planned before the one before it was compared: its rows per key
-     * value are those of the last chunk compared.
+     * lowest key is not known here.)
      */
     Optional<KeyBound> upper(KeyBound lower, int rows) {
         BigDecimal from = (BigDecimal) lower.values().get(0);
-        BigDecimal doubled = plannedSpan.multiply(BigDecimal.valueOf(2));
-        BigDecimal next = seenRows == 0 ? doubled : seenSpan.multiply(BigDecimal.valueOf(rows))
-                .divide(BigDecimal.valueOf(seenRows), 0, RoundingMode.CEILING);
+        BigDecimal doubled = step.multiply(BigDecimal.valueOf(2));
+        BigDecimal next = stepRows == 0 ? doubled : step.multiply(BigDecimal.valueOf(rows))
+                .divide(BigDecimal.valueOf(stepRows), 0, RoundingMode.CEILING);
         // At most doubling per chunk, so a run of sparse chunks does not leap over a dense stretch at once.
-        plannedSpan = next.min(doubled).max(BigDecimal.ONE);
-        BigDecimal to = from.add(plannedSpan);
+        step = next.min(doubled).max(BigDecimal.ONE);
+        BigDecimal to = from.add(step);
         return to.compareTo(highest) >= 0 ? Optional.empty() : Optional.of(new KeyBound(List.of(to)));
     }
 
-    /** Records that a stepped chunk {@code (lower, upper]}, asked for {@code asked} rows, held {@code held}. */
-    void held(KeyBound lower, KeyBound upper, int asked, long held) {
-        seenSpan = ((BigDecimal) upper.values().get(0)).subtract((BigDecimal) lower.values().get(0)).max(BigDecimal.ONE);
-        seenRows = held;
+    /** Records that the last stepped chunk, asked for {@code asked} rows, held {@code held}. */
+    void held(int asked, long held) {
+        stepRows = held;
         if (held > (long) asked * UNEVEN) {
             usable = false;
         }

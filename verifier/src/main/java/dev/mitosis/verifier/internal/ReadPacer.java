@@ -55,18 +55,8 @@ final class ReadPacer {
         }
     }
 
-    /** Whether either count of running threads, read with a chunk, is over the threshold. */
-    boolean busy(BothServers.Both<Long> running) {
-        return busy(running.a(), running.a0(), servers.a().serverName(), servers.a0().serverName(), maxThreadsRunning)
-                .isPresent();
-    }
-
-    /**
-     * Rests after a chunk that took the slower server over twice the target.
-     *
-     * @return whether it rested
-     */
-    boolean afterChunk(ChunkComparer.Result result, int rows, BooleanSupplier keepGoing) throws InterruptedException {
+    /** Rests after a chunk that took the slower server over twice the target. */
+    void afterChunk(ChunkComparer.Result result, int rows, BooleanSupplier keepGoing) throws InterruptedException {
         boolean aSlower = result.a().millis() >= result.a0().millis();
         long millis = aSlower ? result.a().millis() : result.a0().millis();
         String server = aSlower ? servers.a().serverName() : servers.a0().serverName();
@@ -75,7 +65,6 @@ final class ReadPacer {
             pause(server + " took " + millis + " ms for a chunk of " + rows + " rows, over twice verify.chunk.target.ms "
                     + chunkTargetMs + ": resting " + rest.get().toMillis() + " ms", rest.get(), keepGoing);
         }
-        return rest.isPresent();
     }
 
     /** Why a server counts as busy, if one does: the busier of the two, over the threshold. */

@@ -13,12 +13,10 @@ import java.util.function.Consumer;
 
 /**
  * Verifies one table chunk by chunk: seek the next boundary on A (or step over a single integer key, see
- * {@link IntegerKeySteps}), checksum the chunk on both servers, re-check or narrow it, record it, checkpoint. While
- * both servers are calm the next chunk's reads start before this one is compared, so neither server waits for the
- * other between chunks. The first chunk is open below and the last open above, so rows beyond either server's key
- * range are compared too. Restricted to one key range of the table ({@link #run(TableShape, TableTally, Optional,
- * Optional, BooleanSupplier, Runnable, Consumer)}), the first chunk starts after the range's lower bound and the last
- * ends at its upper bound; only the table's first and last range stay open.
+ * {@link IntegerKeySteps}), checksum the chunk on both servers, re-check or narrow it, record it, checkpoint. The first chunk is open below and the last open above, so rows beyond either
+ * server's key range are compared too. Restricted to one key range of the table ({@link #run(TableShape, TableTally,
+ * Optional, Optional, BooleanSupplier, Runnable, Consumer)}), the first chunk starts after the range's lower bound and
+ * the last ends at its upper bound; only the table's first and last range stay open.
  */
 public final class TableVerifier {
 
@@ -63,90 +61,38 @@ public final class TableVerifier {
             throws SQLException, InterruptedException {
         Optional<IntegerKeySteps> steps = tally.finished() ? Optional.empty()
                 : IntegerKeySteps.of(servers, shape, tally.chunkRows());
-        Optional<KeyBound> nextLower = tally.after(shape).or(() -> from);
-        Planned ahead = null;
-        // Whether the last chunk found both servers idle enough to read the next one ahead.
-        boolean calm = false;
-        try {
-            while (!tally.finished() && keepGoing.getAsBoolean()) {
-                Planned chunk = ahead;
-                ahead = null;
-                if (chunk == null) {
-                    pacer.beforeChunk(keepGoing);
-                    chunk = plan(shape, steps, nextLower, to, tally.chunkRows());
-                }
-                nextLower = chunk.range().upper();
-                // Each server starts the next chunk as soon as it is done with this one, so neither waits for the
-                // other between chunks; the slower one sets the pace, a chunk behind at most.
-                if (calm && !chunk.last() && keepGoing.getAsBoolean()) {
-                    ahead = plan(shape, steps, nextLower, to, tally.chunkRows());
-                }
-                BothServers.Both<Quick> quick = chunk.reads().await();
-                long start = System.nanoTime();
-                ChunkComparer.Result result = comparer.compare(shape, chunk.range(),
-                        new BothServers.Both<>(quick.a().digest(), quick.a0().digest()));
-                if (result.outcome() == ChunkComparer.Outcome.DIFFERENT) {
-                    result = narrow(shape, chunk.range(), result, tally, diffs);
-                }
-                long millis = Math.max(quick.a().millis(), quick.a0().millis()) + (System.nanoTime() - start) / 1_000_000;
-                tally.chunkDone(result, chunk.range().upper(), chunk.last(), millis);
-                long held = Math.max(result.a().rows(), result.a0().rows());
-                int basis = chunk.rows();
-                if (chunk.stepped()) {
-                    if (chunk.range().upper().isPresent()) {
-                        steps.get().held(chunk.range().lower().orElseThrow(), chunk.range().upper().get(),
-                                chunk.rows(), held);
-                    }
-                    // A stepped chunk holds about, not exactly, the rows asked: size the next from what it held.
-                    basis = held == 0 ? chunk.rows() : (int) Math.min(Math.max(held, chunk.rows() / 2), 2L * chunk.rows());
-                }
-                tally.chunkRows(sizer.next(basis, Math.max(result.a().millis(), result.a0().millis()),
-                        ahead == null ? basis : ahead.rows()));
-                checkpoint.run();
-                listener.chunkDone(shape.qualifiedName(), held, tally.rowsA(), tally.chunksCompared(), tally.chunkRows());
-                boolean rested = pacer.afterChunk(result, chunk.rows(), keepGoing);
-                calm = !rested && !pacer.busy(new BothServers.Both<>(quick.a().threadsRunning(),
-                        quick.a0().threadsRunning()));
+        while (!tally.finished() && keepGoing.getAsBoolean()) {
+            pacer.beforeChunk(keepGoing);
+            Optional<KeyBound> lower = tally.after(shape).or(() -> from);
+            int rows = tally.chunkRows();
+            boolean stepped = lower.isPresent() && steps.isPresent() && steps.get().usable();
+            Optional<KeyBound> upper = stepped ? steps.get().upper(lower.get(), rows) : seek(shape, lower, to, rows);
+            // Reaching the range's end (or past it) makes this its last chunk, ending where the range does.
+            boolean last = upper.isEmpty() || to.isPresent() && !below(upper.get(), to.get());
+            if (last) {
+                upper = to;
             }
-        } finally {
-            if (ahead != null) {
-                // Leaves neither session busy with this table: a chunk read ahead and not compared is read again.
-                ahead.reads().awaitQuietly();
-            }
-        }
-    }
-
-    /** What one server read for a chunk: its running threads just before, and the ordered digest, taking millis. */
-    private record Quick(long threadsRunning, Optional<ChunkDigest> digest, long millis) {
-    }
-
-    /**
-     * A chunk whose bounds are set and whose reads started on both servers.
-     *
-     * @param rows    the rows it was meant to hold
-     * @param stepped whether its upper bound was stepped to rather than sought
-     * @param last    whether it is the range's last chunk (open above if the range is)
-     */
-    private record Planned(KeyRange range, int rows, boolean stepped, boolean last, BothServers.Started<Quick> reads) {
-    }
-
-    /** Sets the bounds of the chunk after {@code lower} and starts its reads on both servers. */
-    private Planned plan(TableShape shape, Optional<IntegerKeySteps> steps, Optional<KeyBound> lower,
-                         Optional<KeyBound> to, int rows) throws SQLException {
-        boolean stepped = lower.isPresent() && steps.isPresent() && steps.get().usable();
-        Optional<KeyBound> upper = stepped ? steps.get().upper(lower.get(), rows) : seek(shape, lower, to, rows);
-        // Reaching the range's end (or past it) makes this its last chunk, ending where the range does.
-        boolean last = upper.isEmpty() || to.isPresent() && !below(upper.get(), to.get());
-        if (last) {
-            upper = to;
-        }
-        KeyRange range = new KeyRange(lower, upper);
-        return new Planned(range, rows, stepped, last, servers.start(s -> {
-            long running = s.threadsRunning();
+            KeyRange range = new KeyRange(lower, upper);
             long start = System.nanoTime();
-            Optional<ChunkDigest> digest = s.orderedChecksum(shape, range);
-            return new Quick(running, digest, (System.nanoTime() - start) / 1_000_000);
-        }));
+            ChunkComparer.Result result = comparer.compare(shape, range);
+            if (result.outcome() == ChunkComparer.Outcome.DIFFERENT) {
+                result = narrow(shape, range, result, tally, diffs);
+            }
+            long millis = (System.nanoTime() - start) / 1_000_000;
+            tally.chunkDone(result, upper, last, millis);
+            long held = Math.max(result.a().rows(), result.a0().rows());
+            int basis = rows;
+            if (stepped) {
+                steps.get().held(rows, held);
+                // A stepped chunk holds about, not exactly, the rows asked: size the next from what it held.
+                basis = held == 0 ? rows : (int) Math.min(Math.max(held, rows / 2), 2L * rows);
+            }
+            tally.chunkRows(sizer.next(basis, Math.max(result.a().millis(), result.a0().millis())));
+            checkpoint.run();
+            listener.chunkDone(shape.qualifiedName(), Math.max(result.a().rows(), result.a0().rows()), tally.rowsA(),
+                    tally.chunksCompared(), tally.chunkRows());
+            pacer.afterChunk(result, rows, keepGoing);
+        }
     }
 
     /**
@@ -155,7 +101,8 @@ public final class TableVerifier {
      */
     private Optional<KeyBound> seek(TableShape shape, Optional<KeyBound> lower, Optional<KeyBound> to, int rows)
             throws SQLException {
-        Optional<ServerSession.Boundary> boundary = servers.onA(s -> s.nextBoundary(shape, new KeyRange(lower, to), rows));
+        Optional<ServerSession.Boundary> boundary =
+                servers.a().nextBoundary(shape, new KeyRange(lower, to), rows);
         // Fewer keys than asked: this is A's last chunk, so leave it open above for rows only A0 has.
         return boundary.filter(b -> b.seen() >= rows).map(ServerSession.Boundary::key);
     }

@@ -25,13 +25,4 @@ class ChunkSizerTest {
         assertThat(sizer.next(8000, 1)).isEqualTo(10_000);
         assertThat(sizer.next(1, 10_000)).isEqualTo(1);
     }
-
-    @Test
-    void aChunkPlannedAheadGrowsFromTheLastPlannedNotFromTheLastMeasured() {
-        // 1000 rows took 10 ms, the chunk read ahead asks 2000: the next may ask 4000, not 2000 again.
-        assertThat(sizer.next(1000, 10, 2000)).isEqualTo(4000);
-        // ... and shrinks at most to half of what was planned last.
-        assertThat(sizer.next(1000, 5000, 2000)).isEqualTo(1000);
-        assertThat(sizer.next(1000, 625, 2000)).isEqualTo(1000);
-    }
 }

@@ -19,38 +19,27 @@ class IntegerKeyStepsTest {
         // 1000 rows over 2000 key values: every other key is a row.
         IntegerKeySteps steps = new IntegerKeySteps(BigDecimal.valueOf(100_000), BigDecimal.valueOf(2000), 1000);
         assertThat(steps.upper(at(2000), 2000)).contains(at(6000));
-        steps.held(at(2000), at(6000), 2000, 2000);
+        steps.held(2000, 2000);
         assertThat(steps.upper(at(6000), 1000)).contains(at(8000));
-        steps.held(at(6000), at(8000), 1000, 1000);
+        steps.held(1000, 1000);
         assertThat(steps.upper(at(99_000), 1000)).isEqualTo(Optional.empty());
-    }
-
-    @Test
-    void aChunkPlannedBeforeTheOneBeforeItWasComparedStepsByTheLastChunkCompared() {
-        IntegerKeySteps steps = new IntegerKeySteps(BigDecimal.valueOf(100_000), BigDecimal.valueOf(2000), 1000);
-        assertThat(steps.upper(at(2000), 2000)).contains(at(6000));
-        // Planned ahead: still the first estimate, every other key a row.
-        assertThat(steps.upper(at(6000), 2000)).contains(at(10_000));
-        // (2000, 6000] held a row for every key: the next chunk after (6000, 10000] is half as wide.
-        steps.held(at(2000), at(6000), 2000, 4000);
-        assertThat(steps.upper(at(10_000), 2000)).contains(at(12_000));
     }
 
     @Test
     void sparseChunksAtMostDoubleTheStepSoADenseStretchIsNotSwallowedAtOnce() {
         IntegerKeySteps steps = new IntegerKeySteps(BigDecimal.valueOf(1_000_000_000L), BigDecimal.valueOf(10), 10);
-        steps.held(at(0), at(10), 10, 0);
+        steps.held(10, 0);
         assertThat(steps.upper(at(10), 1_000_000)).contains(at(30));
-        steps.held(at(10), at(30), 1_000_000, 1);
+        steps.held(1_000_000, 1);
         assertThat(steps.upper(at(30), 1_000_000)).contains(at(70));
     }
 
     @Test
     void aChunkFarFullerThanAskedEndsTheStepping() {
         IntegerKeySteps steps = new IntegerKeySteps(BigDecimal.valueOf(1_000_000), BigDecimal.valueOf(100), 100);
-        steps.held(at(0), at(100), 100, 400);
+        steps.held(100, 400);
         assertThat(steps.usable()).isTrue();
-        steps.held(at(100), at(200), 100, 401);
+        steps.held(100, 401);
         assertThat(steps.usable()).isFalse();
     }
 }
