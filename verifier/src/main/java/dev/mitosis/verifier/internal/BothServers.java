@@ -7,8 +7,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Runs one step on A and A0 at the same time, one query per server: the two reads of a chunk start together, so
- * fewer writes land between them.
+ * Runs one step on A and A0 at the same time, each session on its own thread, one query per server: the two reads of
+ * a chunk start together, so fewer writes land between them.
  */
 public final class BothServers implements AutoCloseable {
 
@@ -24,13 +24,20 @@ public final class BothServers implements AutoCloseable {
 
     private final ServerSession a;
     private final ServerSession a0;
-    private final ExecutorService pool;
+    private final ExecutorService onA;
+    private final ExecutorService onA0;
 
     public BothServers(ServerSession a, ServerSession a0) {
         this.a = a;
         this.a0 = a0;
-        this.pool = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "verify-" + (r.hashCode() & 0xffff));
+        this.onA = sessionThread("verify-a");
+        this.onA0 = sessionThread("verify-a0");
+    }
+
+    /** One thread per session, so that a step on a server never starts before its previous step there ended. */
+    private static ExecutorService sessionThread(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
@@ -46,9 +53,28 @@ public final class BothServers implements AutoCloseable {
 
     /** Runs {@code step} on both sessions in parallel; the first failure is thrown once both finished. */
     public <T> Both<T> run(Step<T> step) throws SQLException {
-        Future<T> onA = pool.submit(() -> step.on(a));
-        Future<T> onA0 = pool.submit(() -> step.on(a0));
-        return new Both<>(await(onA), await(onA0));
+        Future<T> onAFuture = onA.submit(() -> step.on(a));
+        Future<T> onA0Future = onA0.submit(() -> step.on(a0));
+        Exception failure = null;
+        T fromA = null;
+        T fromA0 = null;
+        try {
+            fromA = await(onAFuture);
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+        }
+        try {
+            fromA0 = await(onA0Future);
+        } catch (SQLException | RuntimeException e) {
+            failure = failure == null ? e : failure;
+        }
+        if (failure instanceof SQLException e) {
+            throw e;
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        return new Both<>(fromA, fromA0);
     }
 
     private static <T> T await(Future<T> future) throws SQLException {
@@ -67,7 +93,8 @@ public final class BothServers implements AutoCloseable {
 
     @Override
     public void close() {
-        pool.shutdownNow();
+        onA.shutdownNow();
+        onA0.shutdownNow();
         a.close();
         a0.close();
     }
