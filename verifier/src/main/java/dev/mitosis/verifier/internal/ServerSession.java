@@ -43,6 +43,7 @@ public final class ServerSession implements AutoCloseable {
         Connection c = connector.open();
         try (Statement s = c.createStatement()) {
             s.execute("SET NAMES utf8mb4 COLLATE utf8mb4_bin");
+            // No NO_ZERO_DATE or NO_ZERO_IN_DATE: under them a zero date would enter the row digest as NULL does.
             s.execute("SET SESSION time_zone = '+00:00', sql_mode = 'STRICT_ALL_TABLES,NO_ENGINE_SUBSTITUTION',"
                     + " max_statement_time = " + settings.statementTimeout().toMillis() / 1000.0
                     + ", lock_wait_timeout = " + settings.lockWaitTimeoutSeconds()
