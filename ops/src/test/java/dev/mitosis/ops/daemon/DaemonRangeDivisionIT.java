@@ -8,7 +8,6 @@ import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.connectors.work.KeySplit;
 import dev.mitosis.connectors.work.WorkUnits;
-import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
@@ -26,7 +25,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +56,6 @@ class DaemonRangeDivisionIT {
     private static KafkaBroker broker;
     private static DualMasterPair y;
     private static String big;
-    private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -121,13 +118,6 @@ class DaemonRangeDivisionIT {
                 ""));
     }
 
-    private Process daemon(Path config, String name) throws IOException {
-        Process p = ChildJvm.start(dir, name, Main.class, "daemon", "--config", config.toString(),
-                "--status-interval-s", "5");
-        started.add(p);
-        return p;
-    }
-
     private static void cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -144,15 +134,15 @@ class DaemonRangeDivisionIT {
         assertThat(residue).isGreaterThan(ROWS / 3);
         int port1 = Ports.free();
         int port2 = Ports.free();
-        try {
+        try (DaemonProcesses daemons = new DaemonProcesses(dir)) {
             Path c1 = config("y1.yaml", port1, "");
             Path c2 = config("y2.yaml", port2, "capture.servers: [], verify.pairs: [], ");
-            daemon(c1, "y1");
+            daemons.start(c1, "y1");
             await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
                     .until(() -> new DaemonHttp(port1).get("/gate?pair=0").statusCode() == 200);
             cli("flip", "--config", c1.toString(), "--to", "2");
             y.cut();
-            Process second = daemon(c2, "y2");
+            Process second = daemons.start(c2, "y2");
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
                     owned(port1) > 0 && owned(port2) > 0 && owned(port1) + owned(port2) == PARTITIONS);
 
@@ -202,15 +192,6 @@ class DaemonRangeDivisionIT {
             KeySplit split = KeySplit.fromJson(splits.get(0).value());
             assertThat(split.parts()).isEqualTo(RANGES);
             assertThat(split.boundaries()).hasSize(RANGES - 1);
-        } finally {
-            for (Process p : started) {
-                p.destroy();
-            }
-            for (Process p : started) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
         }
     }
 

@@ -2,8 +2,6 @@ package dev.mitosis.ops.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mitosis.ops.ChildJvm;
-import dev.mitosis.ops.Main;
 import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
 import dev.mitosis.testkit.ItEnvironment;
@@ -51,7 +49,6 @@ class DaemonVerifyDivisionIT {
     private static Path dir;
     private static KafkaBroker broker;
     private static DualMasterPair pair;
-    private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -92,13 +89,6 @@ class DaemonVerifyDivisionIT {
                 ""));
     }
 
-    private Process daemon(Path config, String name) throws IOException {
-        Process p = ChildJvm.start(dir, name, Main.class, "daemon", "--config", config.toString(),
-                "--status-interval-s", "5");
-        started.add(p);
-        return p;
-    }
-
     @Test
     void twoDaemonsOfOneGroupReachTheVerdictsOfOneDaemon() throws Exception {
         // Outside the binlog: only a full pass can find it.
@@ -106,16 +96,16 @@ class DaemonVerifyDivisionIT {
         int portS = Ports.free();
         int portG1 = Ports.free();
         int portG2 = Ports.free();
-        try {
+        try (DaemonProcesses daemons = new DaemonProcesses(dir)) {
             Path s = config("s", "s.yaml", portS, "capture.replica.server.id.base: 5000");
             // Tables as the unit here; DaemonVerifyRangesIT divides one table in key ranges.
             Path g1 = config("g", "g1.yaml", portG1, "work.group: g, work.partitions: 2, work.ranges.per.table: 1,"
                     + " capture.replica.server.id.base: 6000");
             Path g2 = config("g", "g2.yaml", portG2, "work.group: g, work.partitions: 2, work.ranges.per.table: 1,"
                     + " capture.servers: []");
-            daemon(s, "s");
-            Process first = daemon(g1, "g1");
-            Process second = daemon(g2, "g2");
+            daemons.start(s, "s");
+            Process first = daemons.start(g1, "g1");
+            Process second = daemons.start(g2, "g2");
 
             // Divided: each of the two verified tables, none both, all of them together, and one merges.
             await().atMost(Duration.ofSeconds(240)).ignoreExceptions().until(() -> {
@@ -175,15 +165,6 @@ class DaemonVerifyDivisionIT {
                         && Instant.parse(StoredVerdicts.latest(g1).finishedAt()).isAfter(Instant.parse(before));
             });
             assertThat(StoredVerdicts.latest(g1).tables()).extracting(TableReport::verdict).containsOnly(Verdict.PASS);
-        } finally {
-            for (Process p : started) {
-                p.destroy();
-            }
-            for (Process p : started) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
         }
     }
 

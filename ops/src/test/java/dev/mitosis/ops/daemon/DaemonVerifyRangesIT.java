@@ -7,7 +7,6 @@ import dev.mitosis.connectors.topology.MitosisConfigLoader;
 import dev.mitosis.connectors.work.KeySplit;
 import dev.mitosis.connectors.work.KeySplitStore;
 import dev.mitosis.connectors.work.WorkUnits;
-import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
@@ -34,7 +33,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -57,7 +55,6 @@ class DaemonVerifyRangesIT {
     private static Path dir;
     private static KafkaBroker broker;
     private static DualMasterPair pair;
-    private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -99,13 +96,6 @@ class DaemonVerifyRangesIT {
                 ""));
     }
 
-    private Process daemon(Path config, String name) throws IOException {
-        Process p = ChildJvm.start(dir, name, Main.class, "daemon", "--config", config.toString(),
-                "--status-interval-s", "5");
-        started.add(p);
-        return p;
-    }
-
     @Test
     void twoDaemonsSharingOneTableReachTheVerdictsOfOneProcess() throws Exception {
         String bigUnit = WorkUnits.verifyUnit(0, "app.big");
@@ -116,11 +106,11 @@ class DaemonVerifyRangesIT {
         assertThat(partitions).as("app.big's ranges land on both work partitions").containsExactly(0, 1);
         int port1 = Ports.free();
         int port2 = Ports.free();
-        try {
+        try (DaemonProcesses daemons = new DaemonProcesses(dir)) {
             Path g1 = config("g1.yaml", port1, "capture.replica.server.id.base: 6000");
             Path g2 = config("g2.yaml", port2, "capture.servers: []");
-            daemon(g1, "g1");
-            daemon(g2, "g2");
+            daemons.start(g1, "g1");
+            daemons.start(g2, "g2");
 
             // Each verifies ranges of app.big, none the same, together all four; one merges.
             await().atMost(Duration.ofSeconds(240)).ignoreExceptions().until(() -> {
@@ -165,15 +155,6 @@ class DaemonVerifyRangesIT {
             assertThat(dividedFail.verdict()).isEqualTo(Verdict.FAIL);
             assertThat(dividedFail.totals().differences()).isEqualTo(aloneFail.totals().differences());
             assertThat(get(port1, "/gate?pair=0")).isEqualTo(409);
-        } finally {
-            for (Process p : started) {
-                p.destroy();
-            }
-            for (Process p : started) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
-            }
         }
     }
 

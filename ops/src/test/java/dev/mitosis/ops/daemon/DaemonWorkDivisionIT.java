@@ -2,7 +2,6 @@ package dev.mitosis.ops.daemon;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mitosis.ops.ChildJvm;
 import dev.mitosis.ops.Main;
 import dev.mitosis.ops.OnePairFleet;
 import dev.mitosis.testkit.DualMasterPair;
@@ -21,8 +20,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -48,7 +45,6 @@ class DaemonWorkDivisionIT {
     private static KafkaBroker broker;
     private static DualMasterPair x;
     private static DualMasterPair y;
-    private final List<Process> started = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -101,13 +97,6 @@ class DaemonWorkDivisionIT {
                 ""));
     }
 
-    private Process daemon(Path config, String name) throws IOException {
-        Process p = ChildJvm.start(dir, name, Main.class, "daemon", "--config", config.toString(),
-                "--status-interval-s", "5");
-        started.add(p);
-        return p;
-    }
-
     private static void cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
@@ -120,13 +109,13 @@ class DaemonWorkDivisionIT {
         int portX = Ports.free();
         int portY1 = Ports.free();
         int portY2 = Ports.free();
-        try {
+        try (DaemonProcesses daemons = new DaemonProcesses(dir)) {
             // Runbook up to the purge, for both fleets: capture and verification in the first daemon of each.
             Path x1 = config("x", x, "x1.yaml", portX, "work.group: gx");
             Path y1 = config("y", y, "y1.yaml", portY1, "work.group: gy");
             Path y2 = config("y", y, "y2.yaml", portY2, "work.group: gy, capture.servers: [], verify.pairs: []");
-            daemon(x1, "x1");
-            daemon(y1, "y1");
+            daemons.start(x1, "x1");
+            daemons.start(y1, "y1");
             for (int port : new int[] {portX, portY1}) {
                 await().atMost(Duration.ofSeconds(180)).ignoreExceptions()
                         .until(() -> get(port, "/gate?pair=0").statusCode() == 200);
@@ -142,7 +131,7 @@ class DaemonWorkDivisionIT {
                     .until(() -> purge(portX).path("state").asText().equals("REFUSED"));
             assertThat(purge(portX).path("reason").asText()).contains("quiet window");
             assertThat(purge(portX).has("retryAt")).isTrue();
-            Process secondY = daemon(y2, "y2");
+            Process secondY = daemons.start(y2, "y2");
             await().atMost(Duration.ofSeconds(120)).ignoreExceptions().until(() ->
                     owned(portY1) > 0 && owned(portY2) > 0 && owned(portY1) + owned(portY2) == 12);
 
@@ -174,15 +163,6 @@ class DaemonWorkDivisionIT {
                         .isEqualTo("0");
                 assertThat(x.a().queryString(sql)).as("A is not purged").isEqualTo(y.a().queryString(sql));
                 assertThat(x.a().queryString("SELECT COUNT(*) FROM app.t" + t)).isEqualTo(Integer.toString(ROWS));
-            }
-        } finally {
-            for (Process p : started) {
-                p.destroy();
-            }
-            for (Process p : started) {
-                if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                    p.destroyForcibly();
-                }
             }
         }
     }
