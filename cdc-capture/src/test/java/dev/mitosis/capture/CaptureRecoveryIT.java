@@ -10,6 +10,7 @@ import dev.mitosis.connectors.mariadb.GtidPosition;
 import dev.mitosis.connectors.events.EventId;
 import dev.mitosis.connectors.topology.Server;
 import dev.mitosis.testkit.MariaDbServer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -65,24 +67,38 @@ class CaptureRecoveryIT {
         }
     }
 
-    /** Awaits every id of [from, to) in A's topic; returns how many events of that range came more than once. */
-    private static long awaitRange(long from, long to) {
+    /**
+     * Awaits every id of [from, to) in A's topic; returns how many events of that range came more than once. A
+     * timeout says what was missing and what capture reported, so a failure on another machine can be read.
+     */
+    private static long awaitRange(CaptureWorker worker, long from, long to) {
         Pattern topic = Pattern.compile(Pattern.quote(fixture.kafka().topics().changes("p0-a", "app", "users")));
         long expected = to - from;
         Set<Long> seen = new HashSet<>();
         long[] duplicates = {0};
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            List<ChangeEvent> events = fixture.readAll(topic, 0, Duration.ofSeconds(20)).stream()
-                    .map(CaptureFixture.Record::event)
-                    .filter(e -> e.primaryKey().get("id").asLong() >= from && e.primaryKey().get("id").asLong() < to)
-                    .toList();
-            seen.clear();
-            events.forEach(e -> seen.add(e.primaryKey().get("id").asLong()));
-            Map<EventId, Long> counts = events.stream().collect(Collectors.groupingBy(ChangeEvent::id,
-                    Collectors.counting()));
-            duplicates[0] = counts.values().stream().mapToLong(c -> c - 1).sum();
-            return seen.size() == expected;
-        });
+        int[] read = {0};
+        try {
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                List<CaptureFixture.Record> all = fixture.readAll(topic, 0, Duration.ofSeconds(20));
+                read[0] = all.size();
+                List<ChangeEvent> events = all.stream().map(CaptureFixture.Record::event)
+                        .filter(e -> e.primaryKey().get("id").asLong() >= from
+                                && e.primaryKey().get("id").asLong() < to)
+                        .toList();
+                seen.clear();
+                events.forEach(e -> seen.add(e.primaryKey().get("id").asLong()));
+                Map<EventId, Long> counts = events.stream().collect(Collectors.groupingBy(ChangeEvent::id,
+                        Collectors.counting()));
+                duplicates[0] = counts.values().stream().mapToLong(c -> c - 1).sum();
+                return seen.size() == expected;
+            });
+        } catch (ConditionTimeoutException e) {
+            long firstMissing = LongStream.range(from, to).filter(id -> !seen.contains(id)).findFirst().orElse(-1);
+            throw new AssertionError("ids [" + from + ", " + to + "): " + seen.size() + " of " + expected
+                    + " in the topic (first missing " + firstMissing + ", " + read[0] + " events read); server "
+                    + fixture.pair.a().queryString("SELECT @@GLOBAL.gtid_binlog_pos") + "; capture "
+                    + worker.health() + " " + worker.statuses(), e);
+        }
         return duplicates[0];
     }
 
@@ -91,12 +107,12 @@ class CaptureRecoveryIT {
         MariaDbServer a = fixture.pair.a();
         try (CaptureWorker worker = startWorker()) {
             insertRange(a, 1000, 1100);
-            awaitRange(1000, 1100);
+            awaitRange(worker, 1000, 1100);
         }
         insertRange(a, 1100, 1200);
         try (CaptureWorker worker = startWorker()) {
             insertRange(a, 1200, 1300);
-            long duplicates = awaitRange(1000, 1300);
+            long duplicates = awaitRange(worker, 1000, 1300);
             System.out.println("restartResumesFromTheStoredOffset duplicates=" + duplicates);
             assertThat(duplicates).as("an orderly stop commits every acknowledged offset").isZero();
         }
@@ -109,7 +125,7 @@ class CaptureRecoveryIT {
             insertRange(a, 2000, 2100);
             a.restart();
             insertRange(a, 2100, 2200);
-            long duplicates = awaitRange(2000, 2200);
+            long duplicates = awaitRange(worker, 2000, 2200);
             System.out.println("serverRestartUnderCaptureLeavesNoGap duplicates=" + duplicates);
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.health().get(0),
                     health -> health.state() == CaptureState.RUNNING);
@@ -128,7 +144,7 @@ class CaptureRecoveryIT {
             fixture.broker.start();
             Instant back = Instant.now();
             insertRange(a, 3150, 3200);
-            long duplicates = awaitRange(3000, 3200);
+            long duplicates = awaitRange(worker, 3000, 3200);
             System.out.println("brokerRestartUnderCaptureLeavesNoGap duplicates=" + duplicates);
             GtidPosition written = GtidPosition.parse(a.queryString("SELECT @@GLOBAL.gtid_binlog_pos"));
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
@@ -152,13 +168,13 @@ class CaptureRecoveryIT {
         MariaDbServer a = fixture.pair.a();
         try (CaptureWorker worker = startWorker()) {
             insertRange(a, 10_000, 10_010);
-            awaitRange(10_000, 10_010);
+            awaitRange(worker, 10_000, 10_010);
             fixture.broker.stop();
             a.execute("INSERT INTO app.users SELECT seq, seq, 'bulk', 0 FROM app.seq_10010_to_50009");
             // Not a wait for a condition: the broker stays away for three keep-alive intervals, the stall under test.
             Thread.sleep(3 * EngineProperties.KEEP_ALIVE_INTERVAL_MS);
             fixture.broker.start();
-            long duplicates = awaitRange(10_000, 50_010);
+            long duplicates = awaitRange(worker, 10_000, 50_010);
             System.out.println("aReaderBlockedMidTransactionLosesNoRowOfIt duplicates=" + duplicates);
         }
     }
@@ -168,7 +184,7 @@ class CaptureRecoveryIT {
         MariaDbServer a = fixture.pair.a();
         try (CaptureWorker worker = startWorker()) {
             insertRange(a, 4000, 4010);
-            awaitRange(4000, 4010);
+            awaitRange(worker, 4000, 4010);
         }
         insertRange(a, 4010, 4020);
         assertThat(fixture.pair.awaitInSync(Duration.ofSeconds(30))).isTrue();
@@ -193,7 +209,7 @@ class CaptureRecoveryIT {
         CaptureWorker.rebaseline(fixture.config, serverA);
         try (CaptureWorker worker = startWorker()) {
             insertRange(a, 4100, 4110);
-            awaitRange(4100, 4110);
+            awaitRange(worker, 4100, 4110);
         }
     }
 }

@@ -13,7 +13,8 @@ import java.util.function.BooleanSupplier;
  * past the transaction under way, see {@link EngineProperties}), and a server that goes away in an orderly way
  * only disconnects the client without failing the engine, which would then wait forever. Once the client was
  * connected, a disconnection that lasts {@code grace} stops the engine, and capture restarts it from the stored
- * offset like after any failure.
+ * offset like after any failure. An engine that refuses the stop (Debezium's does while its tasks start or stop) is
+ * asked again after each further grace, so a dead connection never leaves capture waiting.
  */
 final class DisconnectWatch implements AutoCloseable {
 
@@ -22,7 +23,7 @@ final class DisconnectWatch implements AutoCloseable {
     private final BooleanSupplier connected;
     private final Duration grace;
     private final Duration every;
-    private final Runnable stopEngine;
+    private final BooleanSupplier stopEngine;
     private final String server;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
@@ -31,9 +32,10 @@ final class DisconnectWatch implements AutoCloseable {
      * @param connected  whether the binlog client is connected now
      * @param grace      how long a disconnection may last before the engine is stopped
      * @param every      how often to look
-     * @param stopEngine stops the engine (called at most once, on the watch's thread)
+     * @param stopEngine stops the engine, on the watch's thread; false if the engine refused to stop now
      */
-    DisconnectWatch(String server, BooleanSupplier connected, Duration grace, Duration every, Runnable stopEngine) {
+    DisconnectWatch(String server, BooleanSupplier connected, Duration grace, Duration every,
+                    BooleanSupplier stopEngine) {
         this.server = server;
         this.connected = connected;
         this.grace = grace;
@@ -52,6 +54,7 @@ final class DisconnectWatch implements AutoCloseable {
         try {
             boolean seenConnected = false;
             long disconnectedSince = 0;
+            int attempts = 0;
             while (!closed.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
                 if (connected.getAsBoolean()) {
                     seenConnected = true;
@@ -61,10 +64,13 @@ final class DisconnectWatch implements AutoCloseable {
                     if (disconnectedSince == 0) {
                         disconnectedSince = now;
                     } else if (now - disconnectedSince >= grace.toNanos()) {
-                        LOG.warn("event=capture_disconnected server={} after_ms={} action=restart_from_stored_offset",
-                                server, grace.toMillis());
-                        stopEngine.run();
-                        return;
+                        attempts++;
+                        LOG.warn("event=capture_disconnected server={} after_ms={} attempt={}"
+                                + " action=restart_from_stored_offset", server, grace.toMillis() * attempts, attempts);
+                        if (stopEngine.getAsBoolean()) {
+                            return;
+                        }
+                        disconnectedSince = now;
                     }
                 }
             }

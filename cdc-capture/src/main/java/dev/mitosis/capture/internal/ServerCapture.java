@@ -213,7 +213,7 @@ public final class ServerCapture implements Runnable {
             try (DisconnectWatch watch = new DisconnectWatch(server.name(), streaming::connected, DISCONNECT_GRACE,
                     DISCONNECT_CHECK_EVERY, () -> {
                         lostConnection.set(true);
-                        close(built);
+                        return close(built);
                     }).start()) {
                 built.run();
             }
@@ -305,14 +305,17 @@ public final class ServerCapture implements Runnable {
         close(engine.get());
     }
 
-    private void close(DebeziumEngine<?> running) {
+    /** Asks {@code running} to stop; false if it refused (Debezium's engine does while tasks start or stop). */
+    private boolean close(DebeziumEngine<?> running) {
         if (running != null) {
             try {
                 running.close();
             } catch (IOException | RuntimeException e) {
                 LOG.warn("event=capture_close_failed server={} reason=\"{}\"", server.name(), e.toString());
+                return false;
             }
         }
+        return true;
     }
 
     /** The health of this server's capture now. */
