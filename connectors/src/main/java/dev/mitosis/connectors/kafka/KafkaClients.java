@@ -3,6 +3,7 @@ package dev.mitosis.connectors.kafka;
 import dev.mitosis.connectors.topology.KafkaSettings;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -10,6 +11,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -83,8 +86,32 @@ public final class KafkaClients {
         return new KafkaConsumer<>(consumerProperties(groupId, clientId));
     }
 
+    /**
+     * An admin client whose {@code close()} does not wait for calls still pending. Every caller bounds its own waits
+     * ({@code get(timeout)}); Kafka's default close waits for a call the caller already gave up on until the call's
+     * own {@code default.api.timeout.ms} (60 s), and with no broker reachable that minute held capture's status
+     * thread, and with it capture's 10 s stop ({@code CompactedTopicUnreachableTest}).
+     */
     public Admin newAdmin(String clientId) {
-        return Admin.create(adminProperties(clientId));
+        return new PromptlyClosedAdmin(adminProperties(clientId));
+    }
+
+    private static final class PromptlyClosedAdmin extends ForwardingAdmin {
+
+        PromptlyClosedAdmin(Properties properties) {
+            super(asMap(properties));
+        }
+
+        private static Map<String, Object> asMap(Properties properties) {
+            Map<String, Object> map = new HashMap<>();
+            properties.forEach((key, value) -> map.put((String) key, value));
+            return map;
+        }
+
+        @Override
+        public void close(Duration timeout) {
+            super.close(Duration.ZERO);
+        }
     }
 
     /** The given properties with {@code overrides} applied; for a test or a bench that tunes one client. */
