@@ -98,6 +98,18 @@ final class CaptureFixture implements AutoCloseable {
         return new KafkaClients(config.kafka());
     }
 
+    /** The same fleet with A ({@code p0-a}) reached through {@code port} instead of its own (a proxy in front). */
+    MitosisConfig configWithAAt(int port) {
+        try {
+            String yaml = Files.readString(configFile).replace("port: " + pair.a().port() + "\n", "port: " + port + "\n");
+            Path file = dir.resolve("mitosis-a-at-" + port + ".yaml");
+            Files.writeString(file, yaml);
+            return new MitosisConfigLoader(Map.<String, String>of()::get).load(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Every change event in the topics matching {@code topics}, read from the start until {@code expected} came. */
     List<Record> readAll(Pattern topics, int expected, Duration timeout) {
         ChangeEventReader reader = ChangeEventReader.forConfig(config);

@@ -8,8 +8,11 @@ import dev.mitosis.connectors.capture.CaptureStatusStore;
 import dev.mitosis.connectors.events.ChangeEvent;
 import dev.mitosis.connectors.mariadb.GtidPosition;
 import dev.mitosis.connectors.events.EventId;
+import dev.mitosis.connectors.topology.MitosisConfig;
 import dev.mitosis.connectors.topology.Server;
+import dev.mitosis.testkit.ItEnvironment;
 import dev.mitosis.testkit.MariaDbServer;
+import dev.mitosis.testkit.SilenceableProxy;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,10 +55,17 @@ class CaptureRecoveryIT {
         }
     }
 
+    private static final CaptureSettings SETTINGS =
+            CaptureSettings.defaults().withRetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2));
+
     private static CaptureWorker startWorker() {
-        CaptureWorker worker = new CaptureWorker(fixture.config, List.of(serverA),
-                CaptureSettings.defaults().withRetryBackoff(Duration.ofMillis(200), Duration.ofSeconds(2)),
-                "mitosis capture --servers {server} --rebaseline", new MetricRegistry(), Clock.systemUTC()).start();
+        return startWorker(fixture.config, SETTINGS);
+    }
+
+    private static CaptureWorker startWorker(MitosisConfig config, CaptureSettings settings) {
+        CaptureWorker worker = new CaptureWorker(config, List.of(config.topology().server("p0-a").orElseThrow()),
+                settings, "mitosis capture --servers {server} --rebaseline", new MetricRegistry(),
+                Clock.systemUTC()).start();
         await().atMost(Duration.ofSeconds(60)).until(() ->
                 worker.health().get(0).state() == CaptureState.RUNNING);
         return worker;
@@ -129,6 +139,27 @@ class CaptureRecoveryIT {
             System.out.println("serverRestartUnderCaptureLeavesNoGap duplicates=" + duplicates);
             await().atMost(Duration.ofSeconds(60)).until(() -> worker.health().get(0),
                     health -> health.state() == CaptureState.RUNNING);
+        }
+    }
+
+    /**
+     * The binlog connection goes quiet without a close (a proxy in front of A stops forwarding, as when a host or
+     * the network dies): the client still counts itself connected. Capture must notice that not even the server's
+     * heartbeat arrives and reconnect, then deliver what A wrote meanwhile.
+     */
+    @Test
+    void aConnectionThatDiesSilentlyIsReplaced() {
+        MariaDbServer a = fixture.pair.a();
+        try (SilenceableProxy proxy = SilenceableProxy.start(ItEnvironment.port(4), a.port());
+             CaptureWorker worker = startWorker(fixture.configWithAAt(proxy.port()),
+                     SETTINGS.withConnectionSilence(Duration.ofSeconds(4)))) {
+            insertRange(a, 5000, 5050);
+            awaitRange(worker, 5000, 5050);
+            proxy.silenceExisting();
+            insertRange(a, 5050, 5100);
+            long duplicates = awaitRange(worker, 5000, 5100);
+            System.out.println("aConnectionThatDiesSilentlyIsReplaced duplicates=" + duplicates);
+            assertThat(worker.health().get(0).retries()).as("the engine was restarted").isPositive();
         }
     }
 

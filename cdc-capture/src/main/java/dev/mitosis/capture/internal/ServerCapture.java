@@ -47,7 +47,7 @@ public final class ServerCapture implements Runnable {
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(3);
     /** The stored position's read (offsets topic created first), itself bounded by 30 s per step. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    /** A binlog client disconnected this long is restarted from the stored offset (see {@link DisconnectWatch}). */
+    /** A binlog client disconnected this long is restarted from the stored offset (see {@link ConnectionWatch}). */
     private static final Duration DISCONNECT_GRACE = Duration.ofSeconds(3);
     private static final Duration DISCONNECT_CHECK_EVERY = Duration.ofMillis(250);
 
@@ -210,8 +210,8 @@ public final class ServerCapture implements Runnable {
                     stopper.start();
                 }
             });
-            try (DisconnectWatch watch = new DisconnectWatch(server.name(), streaming::connected, DISCONNECT_GRACE,
-                    DISCONNECT_CHECK_EVERY, () -> {
+            try (ConnectionWatch watch = new ConnectionWatch(server.name(), streaming::sample, DISCONNECT_GRACE,
+                    settings.connectionSilence(), DISCONNECT_CHECK_EVERY, () -> {
                         lostConnection.set(true);
                         return close(built);
                     }).start()) {
