@@ -73,7 +73,7 @@ final class CaptureFixture implements AutoCloseable {
                     "      - name: p0-a", "        host: 127.0.0.1", "        port: " + pair.a().port(),
                     "      - name: p0-a0", "        host: 127.0.0.1", "        port: " + pair.a0().port(),
                     ""));
-            MitosisConfig config = new MitosisConfigLoader(Map.<String, String>of()::get).load(configFile);
+            MitosisConfig config = load(configFile);
             return new CaptureFixture(dir, broker, pair, configFile, config);
         } catch (IOException e) {
             closeQuietly(broker, pair);
@@ -82,6 +82,10 @@ final class CaptureFixture implements AutoCloseable {
             closeQuietly(broker, pair);
             throw e;
         }
+    }
+
+    private static MitosisConfig load(Path file) {
+        return new MitosisConfigLoader(Map.<String, String>of()::get).load(file);
     }
 
     private static void closeQuietly(KafkaBroker broker, DualMasterPair pair) {
@@ -101,10 +105,11 @@ final class CaptureFixture implements AutoCloseable {
     /** The same fleet with A ({@code p0-a}) reached through {@code port} instead of its own (a proxy in front). */
     MitosisConfig configWithAAt(int port) {
         try {
-            String yaml = Files.readString(configFile).replace("port: " + pair.a().port() + "\n", "port: " + port + "\n");
+            String yaml = Files.readString(configFile)
+                    .replace("port: " + pair.a().port() + "\n", "port: " + port + "\n");
             Path file = dir.resolve("mitosis-a-at-" + port + ".yaml");
             Files.writeString(file, yaml);
-            return new MitosisConfigLoader(Map.<String, String>of()::get).load(file);
+            return load(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -124,20 +124,15 @@ public final class SilenceableProxy implements AutoCloseable {
                 byte[] buffer = new byte[16 * 1024];
                 try {
                     int read;
-                    while ((read = from.read(buffer)) >= 0) {
-                        if (silenced.getCount() == 0) {
-                            break;
-                        }
+                    while ((read = from.read(buffer)) >= 0 && silenced.getCount() > 0) {
                         to.write(buffer, 0, read);
                         to.flush();
                     }
-                    if (silenced.getCount() > 0) {
-                        close(); // an end closed before the silence: pass the close on
-                    }
                 } catch (IOException e) {
-                    if (silenced.getCount() > 0) {
-                        close();
-                    }
+                    // one end closed or failed: passed on below, unless silenced
+                }
+                if (silenced.getCount() > 0) {
+                    close();
                 }
                 // Silenced: whatever arrives is dropped, and neither end hears of it.
             }, "proxy-" + direction + "-" + client.getPort());

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -18,9 +19,9 @@ import java.util.function.Supplier;
  *   then wait forever: a client that was connected and stays disconnected for {@code grace} stops the engine;</li>
  *   <li>a connection that dies silently (the host or the network gone, no close ever arrives) leaves the client
  *   "connected" and reading nothing: the server sends a heartbeat every 0.8 ×
- *   {@link EngineProperties#KEEP_ALIVE_INTERVAL_MS} when it has nothing else, so a client that reads no event for {@code silence} while the engine's queue has room
- *   (a full queue blocks the reader: capture waits for the broker then, which is not the connection's fault) is
- *   taken for dead too.</li>
+ *   {@link EngineProperties#KEEP_ALIVE_INTERVAL_MS} when it has nothing else, so a client that reads no event for
+ *   {@code silence} while the engine's queue has room (a full queue blocks the reader: capture waits for the broker
+ *   then, which is not the connection's fault) is taken for dead too.</li>
  * </ul>
  * An engine that refuses the stop (Debezium's does while its tasks start or stop) is asked again after each further
  * grace, so a dead connection never leaves capture waiting.
@@ -28,6 +29,8 @@ import java.util.function.Supplier;
 final class ConnectionWatch implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionWatch.class);
+    /** No time yet: {@link System#nanoTime()} may be any value, 0 included, so "none" is held apart. */
+    private static final long NEVER = Long.MIN_VALUE;
 
     private final String server;
     private final Supplier<StreamingProbe.Sample> probe;
@@ -37,6 +40,12 @@ final class ConnectionWatch implements AutoCloseable {
     private final BooleanSupplier stopEngine;
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Thread thread;
+
+    private boolean seenConnected;
+    private long disconnectedSince = NEVER;
+    private long events;
+    private long quietSince = NEVER;
+    private int attempts;
 
     /**
      * @param probe      the binlog client's state now
@@ -62,49 +71,63 @@ final class ConnectionWatch implements AutoCloseable {
         return this;
     }
 
+    /** Whether the watch still looks: it ends once the engine accepted a stop, or on {@link #close()}. */
+    boolean watching() {
+        return thread.isAlive();
+    }
+
     private void watch() {
         try {
-            boolean seenConnected = false;
-            long disconnectedSince = 0;
-            long events = -1;
-            long quietSince = 0;
-            int attempts = 0;
             while (!closed.await(every.toMillis(), TimeUnit.MILLISECONDS)) {
-                StreamingProbe.Sample now = probe.get();
-                long at = System.nanoTime();
-                String reason = null;
-                if (now.connected()) {
-                    seenConnected = true;
-                    disconnectedSince = 0;
-                    if (now.eventsSeen() != events || now.queueFull()) {
-                        events = now.eventsSeen();
-                        quietSince = at;
-                    } else if (at - quietSince >= silence.toNanos()) {
-                        reason = "silent";
-                    }
-                } else if (seenConnected) {
-                    if (disconnectedSince == 0) {
-                        disconnectedSince = at;
-                    } else if (at - disconnectedSince >= grace.toNanos()) {
-                        reason = "disconnected";
-                    }
-                }
-                if (reason != null) {
-                    attempts++;
+                Optional<Lost> lost = observe(probe.get(), System.nanoTime());
+                if (lost.isPresent()) {
                     LOG.warn("event=capture_connection_lost server={} reason={} for_ms={} attempt={}"
-                                    + " action=restart_from_stored_offset", server, reason,
-                            (at - (reason.equals("silent") ? quietSince : disconnectedSince)) / 1_000_000, attempts);
+                                    + " action=restart_from_stored_offset", server, lost.get().reason(),
+                            lost.get().forMillis(), lost.get().attempt());
                     if (stopEngine.getAsBoolean()) {
                         return;
                     }
-                    // Refused: ask again once the same state has lasted as long again.
-                    disconnectedSince = at;
-                    quietSince = at;
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Why the engine is to be stopped: {@code disconnected} or {@code silent}, for how long, which attempt. */
+    record Lost(String reason, long forMillis, int attempt) {
+    }
+
+    /**
+     * Takes one look at the client at {@code nanos} ({@link System#nanoTime()}'s scale): the connection found lost,
+     * or empty. Once lost, the same state must last as long again before it is reported again, so an engine that
+     * refused the stop is asked after each further grace (or silence).
+     */
+    Optional<Lost> observe(StreamingProbe.Sample now, long nanos) {
+        if (now.connected()) {
+            seenConnected = true;
+            disconnectedSince = NEVER;
+            if (now.eventsSeen() != events || now.queueFull() || quietSince == NEVER) {
+                events = now.eventsSeen();
+                quietSince = nanos;
+            } else if (nanos - quietSince >= silence.toNanos()) {
+                return Optional.of(lost("silent", nanos, quietSince));
+            }
+        } else if (seenConnected) {
+            if (disconnectedSince == NEVER) {
+                disconnectedSince = nanos;
+            } else if (nanos - disconnectedSince >= grace.toNanos()) {
+                return Optional.of(lost("disconnected", nanos, disconnectedSince));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Lost lost(String reason, long nanos, long since) {
+        attempts++;
+        disconnectedSince = nanos;
+        quietSince = nanos;
+        return new Lost(reason, (nanos - since) / 1_000_000, attempts);
     }
 
     @Override
